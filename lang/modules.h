@@ -1,0 +1,112 @@
+/*
+ * modules.h - the interfaces stdlib modules implement.
+ *
+ * A probe type (stdlib/probes/X.c), a builtin or function
+ * (stdlib/builtins/X.c) and an aggregation are each one struct of callbacks
+ * that keeps their checking, lowering and printing side by side. Passes call
+ * through these structs; they never compare a builtin's name themselves.
+ * lang/ only forward-declares the codegen and runtime types the callbacks
+ * take, so it stays free of LLVM and libbpf.
+ */
+#ifndef HAWK_MODULES_H
+#define HAWK_MODULES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "ast.h"
+#include "resources.h"
+
+struct sema;
+struct cg;              /* codegen/cg.h */
+struct rt;              /* runtime/rt.h */
+struct out;             /* runtime/output.h */
+struct bpf_program;     /* libbpf */
+struct bpf_link;        /* libbpf */
+struct LLVMOpaqueValue; /* llvm-c: LLVMValueRef */
+
+enum builtin_kind {
+	BI_VARIABLE, /* pid, comm, nsecs: used bare or as name() */
+	BI_FUNCTION, /* printf(), str(), exit() */
+	BI_AGG,      /* count(), hist(): only as `@m[k] = f(...)` */
+};
+
+struct builtin_ops {
+	const char *name;
+	enum builtin_kind kind;
+	int min_args, max_args; /* -1: variadic */
+	/* Type the AST_IDENT/AST_CALL node (set n->type), register resources
+	 * (events, maps). Report errors through the sema's diagnostics;
+	 * return 0 or -1. */
+	int (*check)(struct sema *s, struct ast_node *n);
+	/* Emit code for the node; return the value (scalars as i64) or a pointer
+	 * to it (strings, tuples...). NULL for TY_NONE. */
+	struct LLVMOpaqueValue *(*lower)(struct cg *cg, struct ast_node *n);
+	/* BI_AGG: the aggregation this function updates. */
+	const struct agg_ops *agg;
+	/* Runtime: print an EV_OTHER event this module emitted. */
+	void (*event)(struct rt *rt, const struct res_event *ev, const void *data, uint32_t len);
+};
+
+/* How an aggregation is stored, combined across CPUs, sorted and printed. */
+struct agg_ops {
+	const char *name;      /* "count" */
+	const char *type_name; /* "count_t" */
+	bool bucketed;         /* hist/lhist: the kernel key has a trailing u64 bucket */
+	/* Size of one CPU's value in the kernel map. */
+	uint32_t (*value_size)(const struct hk_type *t);
+	/* Number of buckets (bucketed aggregations). */
+	uint32_t (*nbuckets)(const struct hk_type *t);
+	/* Size of the combined (user-space) value; for bucketed: one u64 per bucket. */
+	uint32_t (*reduced_size)(const struct hk_type *t);
+	/* Fold one CPU's kernel value (bucketed: that bucket's count, at index
+	 * `bucket`) into acc, which starts zeroed. */
+	void (*reduce)(const struct hk_type *t, void *acc, const void *cpu_value, uint32_t bucket);
+	/* The value maps of this aggregation are sorted by (ascending), for
+	 * maps that sort by value; NULL: sort by key. */
+	int64_t (*sort_key)(const struct hk_type *t, const void *reduced);
+	/* Text form: a scalar printed after "@m[k]: ", or (multiline) the
+	 * lines after "@m[k]:\n". `div` divides values (print(@m, top, div)). */
+	bool multiline;
+	void (*print)(struct out *o, const struct hk_type *t, const void *reduced, uint64_t div);
+	/* JSON form of the value; json_type is the NDJSON "type" ("map", "hist", "stats"). */
+	const char *json_type;
+	void (*print_json)(struct out *o, const struct hk_type *t, const void *reduced, uint64_t div);
+	/* BPF: update the map value in place (ptr points at this CPU's value;
+	 * args are the lowered call arguments as i64). */
+	void (*lower_update)(struct cg *cg, struct ast_node *call, struct LLVMOpaqueValue *ptr,
+			     struct LLVMOpaqueValue **args);
+	/* BPF: the bucket index for a bucketed aggregation. */
+	struct LLVMOpaqueValue *(*lower_bucket)(struct cg *cg, struct ast_node *call,
+						struct LLVMOpaqueValue **args);
+	/* BPF: read the value as an integer (`if (@c > 10)`), NULL if not readable. */
+	struct LLVMOpaqueValue *(*lower_read)(struct cg *cg, const struct hk_type *t,
+					      struct LLVMOpaqueValue *ptr);
+};
+
+struct probe_ops {
+	const char *name;            /* "tracepoint" */
+	const char *const *aliases;  /* NULL-terminated: {"t", NULL} */
+	/* Parse one attach point (n->str), expanding wildcards; add each
+	 * result with sema_add_probe(). Return 0 or -1 (after a diagnostic). */
+	int (*expand)(struct sema *s, struct ast_node *attach, const char *spec);
+	/* A probe-specific builtin (args, arg0, retval...) used in a probe of
+	 * this type: type it (n->type) and return 0, or return 1 when the name
+	 * is not one of this probe's, -1 on error. */
+	int (*check_ident)(struct sema *s, struct res_probe *p, struct ast_node *n);
+	/* Lower a probe-specific builtin or `args.field`. */
+	struct LLVMOpaqueValue *(*lower_ident)(struct cg *cg, struct res_probe *p, struct ast_node *n);
+	/* Attach the loaded program; return 0 or -errno with *link set (NULL if
+	 * the probe type keeps its own handle, e.g. begin/end). */
+	int (*attach)(struct rt *rt, struct res_probe *p, struct bpf_program *prog,
+		      struct bpf_link **link);
+	bool is_begin, is_end; /* run once by the runtime, not attached */
+};
+
+/* The static registries (stdlib/registry.c). */
+const struct builtin_ops *stdlib_builtin(const char *name);
+const struct probe_ops *stdlib_probe(const char *name_or_alias);
+/* NULL-terminated lists for "did you mean" suggestions. */
+const char *const *stdlib_builtin_names(void);
+const char *const *stdlib_probe_names(void);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * parse.h - the parser's only public entry point.
+ *
+ * Lexes and parses one registered source file into an AST_PROGRAM. Syntax
+ * errors are reported into `d` (several per run: one error-recovery rule per
+ * statement and per probe) and NULL is returned if there was any.
+ * Generated flex/bison headers never leave parser/.
+ */
+#ifndef HAWK_PARSE_H
+#define HAWK_PARSE_H
+
+#include "../lang/ast.h"
+#include "../lang/diag.h"
+
+struct arena;
+
+struct ast_node *parse_program(struct arena *a, struct source_set *src, int file,
+			       struct diag_set *d);
+
+#endif

@@ -1,0 +1,75 @@
+/*
+ * output.h - everything hawk prints for a program: printf text, values and
+ * maps, as text (byte-for-byte bpftrace 0.26) or as NDJSON (-f json).
+ *
+ * Pure formatting: no libbpf here. The caller reads kernel maps, combines the
+ * per-CPU values (agg_ops.reduce) and hands over entries with reduced values.
+ */
+#ifndef HAWK_OUTPUT_H
+#define HAWK_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct hk_type;
+struct res_map;
+struct res_event;
+
+enum out_format {
+	OUT_TEXT, /* bpftrace's text output */
+	OUT_JSON, /* one JSON object per line: {"type": ..., "data": ...} */
+};
+
+struct out {
+	FILE *f;
+	enum out_format format;
+	const char *trunc_trailer; /* appended to strings that filled their buffer: ".." */
+	/* Resolves a kernel address for ksym values; NULL prints hex. */
+	const char *(*ksym)(void *ctx, uint64_t addr, char *buf, size_t len);
+	void *sym_ctx;
+};
+
+void out_init(struct out *o, FILE *f, enum out_format format);
+
+/* One value as it appears in a map key, a map value or print(): 42, abc
+ * (strings unquoted in text), (1, abc), { .a = 1, .b = x }, true. */
+void out_value(struct out *o, const struct hk_type *t, const void *data);
+/* JSON form: 42, "abc", [1,"abc"], {"a": 1}, true. */
+void out_value_json(struct out *o, const struct hk_type *t, const void *data);
+
+/* printf(): formats ev->fmt with the arguments laid out in payload at
+ * ev->offsets (types ev->args), writes it (text) or a printf JSON record. */
+void out_printf(struct out *o, const struct res_event *ev, const void *payload);
+/* The same into a buffer (for system(), cat() paths); returns its length. */
+size_t out_format_string(char *buf, size_t len, const struct res_event *ev, const void *payload);
+
+/* A map's entries, each a key (res_map.key layout; NULL for keyless maps) and
+ * a reduced value (agg_ops reduced layout, or the value type's layout). */
+struct map_entry {
+	const void *key;
+	const void *value;
+};
+
+/* Prints a whole map as bpftrace does at exit and for print(@m, top, div):
+ * sorts entries in place (by agg_ops.sort_key or by key), keeps the last `top`
+ * (0: all), divides by div (1: none), and ends the map with bpftrace's blank
+ * line. An empty map prints nothing in text mode. */
+void out_map(struct out *o, const struct res_map *m, struct map_entry *entries, int n,
+	     uint32_t top, uint64_t div);
+
+/* Histogram bodies (the lines after "@h[k]:"): log2 buckets of hist(x, bits)
+ * and linear buckets of lhist(x, min, max, step). Index layout: lang/hist.h. */
+void out_hist(struct out *o, const uint64_t *buckets, uint32_t nbuckets, int bits, uint64_t div);
+void out_lhist(struct out *o, const uint64_t *buckets, uint32_t nbuckets, int64_t min, int64_t max,
+	       int64_t step, uint64_t div);
+void out_hist_json(struct out *o, const uint64_t *buckets, uint32_t nbuckets, int bits, uint64_t div);
+void out_lhist_json(struct out *o, const uint64_t *buckets, uint32_t nbuckets, int64_t min,
+		    int64_t max, int64_t step, uint64_t div);
+
+/* A status or runtime message outside the program's own output; text mode
+ * writes it to stderr, JSON mode as {"type": type, ...} on the output. */
+void out_attached(struct out *o, int nprobes);  /* "Attached N probes" */
+void out_lost(struct out *o, uint64_t nlost);   /* lost events */
+
+#endif
