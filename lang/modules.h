@@ -95,10 +95,12 @@ struct probe_ops {
 	int (*check_ident)(struct sema *s, struct res_probe *p, struct ast_node *n);
 	/* Lower a probe-specific builtin or `args.field`. */
 	struct LLVMOpaqueValue *(*lower_ident)(struct cg *cg, struct res_probe *p, struct ast_node *n);
-	/* Attach the loaded program; return 0 or -errno with *link set (NULL if
-	 * the probe type keeps its own handle, e.g. begin/end). */
+	/* Attach the loaded program; hand every link/fd made to the runtime
+	 * (rt_own_link/rt_own_fd, runtime/rt.h) so it can release them. Return 0
+	 * or -errno; on failure, print nothing: the runtime reports the error
+	 * with the probe's name, using `hint` when the module sets it. */
 	int (*attach)(struct rt *rt, struct res_probe *p, struct bpf_program *prog,
-		      struct bpf_link **link);
+		      const char **hint);
 	bool is_begin, is_end; /* run once by the runtime, not attached */
 };
 

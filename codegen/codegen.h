@@ -1,0 +1,26 @@
+/*
+ * codegen.h - lowering a checked program to a BPF ELF object (in memory).
+ *
+ * The only entry point of codegen/: one BPF program per res_probe, maps as
+ * BTF-defined globals in ".maps", O2, ELF emitted into a malloc'ed buffer.
+ */
+#ifndef HAWK_CODEGEN_H
+#define HAWK_CODEGEN_H
+
+#include <stddef.h>
+#include "../lang/arena.h"
+#include "../lang/ast.h"
+#include "../lang/diag.h"
+#include "../lang/resources.h"
+
+struct cg_options {
+	const char *emit_llvm; /* --emit-llvm FILE: write the IR there, or NULL */
+	bool dump_ir;          /* -d codegen: print IR before optimisation */
+	bool dump_ir_opt;      /* -d codegen-opt: print IR after optimisation */
+};
+
+/* Returns 0 with *elf/*len (malloc'ed) set, or -1 with errors in d. */
+int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
+	       const struct cg_options *opt, struct diag_set *d, void **elf, size_t *len);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * sema.h - semantic analysis: types, scopes, maps, probes, resources.
+ *
+ * sema_run() checks a parsed program, types every expression node (n->type),
+ * binds identifiers and calls to stdlib modules, expands attach points into
+ * res_probe entries, infers map key/value types across all probes and fills
+ * in the resource summary for codegen and the runtime. It runs two passes
+ * over the probes: the first (quiet) learns map types from every
+ * assignment, the second checks and reports against them.
+ */
+#ifndef HAWK_SEMA_H
+#define HAWK_SEMA_H
+
+#include <stdbool.h>
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "resources.h"
+
+struct scope_var {
+	const char *name;     /* "$x" */
+	struct hk_type *type; /* NULL until assigned */
+	struct loc loc;       /* declaration or first assignment */
+	int id;               /* unique in the program */
+	void *cg;             /* codegen: its storage */
+};
+
+struct scope {
+	struct scope *parent;
+	struct ptrvec vars; /* struct scope_var * */
+};
+
+struct sema_options {
+	const char **params; /* positional parameters $1..$N */
+	int nparams;
+	bool unsafe;         /* --unsafe: allow system(), signal()... */
+	bool quiet_warnings;
+	int target_pid;      /* -p, 0 if none */
+	bool has_child;      /* -c CMD: cpid is valid */
+};
+
+struct sema {
+	struct arena *arena;
+	struct diag_set *diag;
+	struct resources *res;
+	const struct sema_options *opt;
+	bool quiet;              /* first pass: no diagnostics, no resources */
+	struct ast_node *probe;  /* the AST_PROBE being checked */
+	struct res_probe **points; /* its expanded attach points */
+	int npoints;
+	struct scope *scope;
+	int loop_depth;
+	int nvars;
+	struct ptrvec maps;      /* struct res_map *, by first mention */
+	struct ast_node *map_assign_rhs; /* the aggregation call being assigned, if any */
+};
+
+/* Checks prog and fills res (zeroed by the caller). Returns 0 or -1 (errors in diag). */
+int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *opt,
+	     struct diag_set *diag, struct resources *res);
+
+/* ---- for stdlib modules ---- */
+/* Types an expression; returns its type (never NULL: ty_none on error). */
+struct hk_type *sema_expr(struct sema *s, struct ast_node *n);
+/* Registers an expanded attach point of the current probe. */
+struct res_probe *sema_add_probe(struct sema *s, const struct probe_ops *ops, const char *spec,
+				 struct loc loc);
+/* Registers an event (printf, exit...) and returns it (NULL in the quiet pass). */
+struct res_event *sema_add_event(struct sema *s, enum res_event_kind kind,
+				 const struct builtin_ops *ops, struct ast_node *call);
+/* Diagnostics that respect the quiet pass. */
+void sema_error(struct sema *s, struct loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sema_warn(struct sema *s, struct loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void sema_note(struct sema *s, struct loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The n-th argument of a call (0-based) or NULL. */
+struct ast_node *sema_arg(struct ast_node *call, int n);
+/* Requires a compile-time integer constant; returns 0 and sets *v, or -1 after an error. */
+int sema_const_int(struct sema *s, struct ast_node *n, int64_t *v);
+
+#endif
