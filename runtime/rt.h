@@ -16,6 +16,7 @@
 #include "output.h"
 
 struct rt;
+struct source_set;
 struct bpf_link;
 struct bpf_object;
 
@@ -29,6 +30,28 @@ struct rt_options {
 	int target_pid;         /* -p */
 	const char *child_cmd;  /* -c CMD */
 	const char *source_name; /* for messages */
+	/* Added by the runtime's owner (all optional, zero is fine): */
+	bool debug_libbpf;      /* -d libbpf: all of libbpf's messages, debug level too */
+	const struct source_set *src; /* renders errors with their source line; may be NULL */
+	int colour;             /* diagnostics colour: -1 auto, 0 off, 1 on */
+};
+
+/*
+ * Payloads of the map events (after the struct event_hdr); the map is
+ * res_event.map_id:
+ *   EV_PRINT:  struct ev_print_payload (top 0: all entries; div 0 or 1: none)
+ *   EV_CLEAR, EV_ZERO: no payload
+ * EV_EXIT: an int64 code at args offset 0 (no args: code 0).
+ *
+ * Kernel keys of keyless maps (res_map.key == NULL): u32 0 for RM_ARRAY and
+ * RM_PERCPU_ARRAY, u64 0 for the hash kinds. Bucketed aggregations append a
+ * u64 bucket index to the user key (keyless: the key is just the bucket).
+ * An array slot whose bytes are all zero (on every CPU) counts as absent:
+ * it is not printed, as bpftrace never prints a map that was never written.
+ */
+struct ev_print_payload {
+	uint64_t top;
+	uint64_t div;
 };
 
 /* Loads and runs the object until exit()/signal; returns the exit status. */
@@ -39,6 +62,11 @@ void rt_own_link(struct rt *rt, struct bpf_link *link);
 void rt_own_fd(struct rt *rt, int fd);
 int rt_ncpus(const struct rt *rt);         /* possible CPUs */
 int rt_target_pid(const struct rt *rt);    /* -p PID or the -c child, 0 if none */
+/* The output events are printed to (EV_OTHER handlers print through it). */
+struct out *rt_out(struct rt *rt);
+const struct resources *rt_resources(const struct rt *rt);
+/* Stops the run as exit(code) does (for EV_OTHER handlers). */
+void rt_request_exit(struct rt *rt, int code);
 /* Makes sure tracefs is mounted (mounts it when root); returns its path or NULL. */
 const char *rt_tracefs(void);
 
