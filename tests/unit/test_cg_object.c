@@ -376,6 +376,36 @@ out:
 	bpf_object__close(obj);
 }
 
+/* Errors name the object and what failed; dispose accepts a zeroed struct. */
+static void check_errors(void)
+{
+	struct cg_object o = {0};
+	LLVMValueRef fn;
+	LLVMBuilderRef b;
+	void *elf = NULL;
+	size_t len = 0;
+	char *err = NULL;
+
+	cg_object_dispose(&o);
+	cg_object_dispose(NULL);
+	CHECK(cg_object_init(&o, "bad.hk") == 0);
+	fn = cg_object_prog(&o, "no_return", "raw_tp/x");
+	CHECK(fn != NULL);
+	b = LLVMCreateBuilderInContext(o.ctx);
+	LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(o.ctx, fn, "entry"));
+	LLVMBuildAlloca(b, LLVMInt64TypeInContext(o.ctx), "x"); /* no terminator */
+	CHECK(!cg_helper_call(&o, b, 1, LLVMInt64TypeInContext(o.ctx), (LLVMValueRef[6]){0}, 6));
+	CHECK(strstr(o.errmsg, "BPF object 'bad.hk': helper 1 called with 6 arguments") != NULL);
+	LLVMDisposeBuilder(b);
+	CHECK(cg_object_emit(&o, &elf, &len, &err) == -1);
+	CHECK(elf == NULL && len == 0 && err != NULL);
+	CHECK(err && strncmp(err, "BPF object 'bad.hk': invalid LLVM IR: ", 38) == 0);
+	if (getenv("TEST_VERBOSE"))
+		printf("expected error: %s\n", err);
+	free(err);
+	cg_object_dispose(&o);
+}
+
 int main(void)
 {
 	size_t len = 0, len2 = 0;
@@ -401,6 +431,7 @@ int main(void)
 		if (f)
 			fclose(f);
 	}
+	check_errors();
 	check_bpftool(elf, len);
 	check_kernel(elf, len);
 	free(elf);
