@@ -1,0 +1,501 @@
+/*
+ * main.c - the hawk command line: bpftrace's options, then the pipeline
+ *
+ *   read program -> parse_program -> sema_run -> cg_program -> rt_run
+ *
+ * Usage errors (unknown options, missing or bad values) print one line and
+ * "Try 'hawk --help'." on stderr and exit 2; compile errors are rendered
+ * diagnostics and exit 1; a run exits with exit()'s code, 0, or 1 on errors.
+ * A program given with -e or read from stdin is named "stdin", as bpftrace
+ * names it; a file keeps its path.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../codegen/codegen.h"
+#include "../lang/arena.h"
+#include "../lang/ast.h"
+#include "../lang/diag.h"
+#include "../lang/resources.h"
+#include "../lang/sema.h"
+#include "../lang/source.h"
+#include "../parser/parse.h"
+#include "rt.h"
+
+#ifndef HAWK_VERSION
+#define HAWK_VERSION "0.0.0"
+#endif
+
+enum {
+	OPT_DRY_RUN = 1000,
+	OPT_EMIT_ELF,
+	OPT_EMIT_LLVM,
+	OPT_UNSAFE,
+	OPT_NO_WARNINGS,
+	OPT_NO_CACHE,
+	OPT_INFO,
+	OPT_INCLUDE,
+	OPT_USDT_FILE_ACTIVATION,
+	OPT_NO_FEATURE,
+	OPT_PROBE_FILTER,
+};
+
+struct args {
+	const char *prog_text; /* -e */
+	const char *prog_file; /* FILE or "-" */
+	const char **params;   /* $1... */
+	int nparams;
+	const char *output;	/* -o */
+	enum out_format format; /* -f */
+	int buffering;		/* -B: _IOLBF (default), _IOFBF, _IONBF */
+	bool quiet, verbose, dry_run, unsafe, no_warnings;
+	bool dump_ast, dump_ir, dump_ir_opt, debug_verifier, debug_libbpf;
+	const char *emit_elf, *emit_llvm;
+	int pid;
+	const char *cmd;
+};
+
+static void usage(FILE *f)
+{
+	fputs("hawk - a bpftrace-compatible tracer\n"
+	      "\n"
+	      "USAGE:\n"
+	      "    hawk [options] filename [args...]\n"
+	      "    hawk [options] - <stdin input>\n"
+	      "    hawk [options] -e 'program' [args...]\n"
+	      "\n"
+	      "OPTIONS:\n"
+	      "    -e 'program'   execute this program\n"
+	      "    -h, --help     show this help message\n"
+	      "    -V, --version  hawk version\n"
+	      "    -v, --verbose  verbose messages (libbpf's warnings too)\n"
+	      "\n"
+	      "    -p, --pid PID  stop when PID exits; probes that take a pid use it\n"
+	      "    -c, --cmd CMD  run CMD once the probes are attached; stop when it exits\n"
+	      "\n"
+	      "    -o, --output FILE\n"
+	      "                   write the output to FILE\n"
+	      "    -f FORMAT      output format ('text', 'json')\n"
+	      "    -B MODE        output buffering mode ('line', 'full', 'none')\n"
+	      "    -q, --quiet    keep messages quiet\n"
+	      "    --no-warnings  disable all warning messages\n"
+	      "    --unsafe       allow unsafe/destructive functionality\n"
+	      "\n"
+	      "TROUBLESHOOTING OPTIONS:\n"
+	      "    --dry-run      terminate execution right after attaching all the probes\n"
+	      "    -d, --debug STAGE\n"
+	      "                   debug info for a stage of hawk's execution\n"
+	      "                   ('all', 'ast', 'codegen', 'codegen-opt', 'libbpf', 'verifier')\n"
+	      "    --emit-elf FILE\n"
+	      "                   (dry run) write the BPF ELF object to FILE\n"
+	      "    --emit-llvm FILE\n"
+	      "                   write the LLVM IR to FILE\n"
+	      "\n"
+	      "ENVIRONMENT:\n"
+	      "    NO_COLOR, BPFTRACE_COLOR=auto|always|never\n"
+	      "                   colour of diagnostics (auto: only on a terminal)\n"
+	      "\n"
+	      "EXAMPLES:\n"
+	      "    hawk -e 'BEGIN { printf(\"hello\\n\"); exit(); }'\n"
+	      "    hawk -e 'tracepoint:syscalls:sys_enter_openat { @[comm] = count(); }'\n"
+	      "        count openat() calls by process name until Ctrl-C\n",
+	      f);
+}
+
+/* A usage error: one line, the --help pointer, exit status 2. */
+static void __attribute__((noreturn, format(printf, 1, 2))) usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("hawk: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	fputs("Try 'hawk --help'.\n", stderr);
+	exit(2);
+}
+
+static void parse_debug_stages(struct args *a, const char *arg)
+{
+	char *copy = strdup(arg), *save = NULL;
+
+	if (!copy)
+		exit(1);
+	for (char *s = strtok_r(copy, ",", &save); s; s = strtok_r(NULL, ",", &save)) {
+		bool all = strcmp(s, "all") == 0;
+		bool known = all;
+		if (all || strcmp(s, "ast") == 0)
+			a->dump_ast = known = true;
+		if (all || strcmp(s, "codegen") == 0)
+			a->dump_ir = known = true;
+		if (all || strcmp(s, "codegen-opt") == 0)
+			a->dump_ir_opt = known = true;
+		if (all || strcmp(s, "verifier") == 0)
+			a->debug_verifier = known = true;
+		if (all || strcmp(s, "libbpf") == 0)
+			a->debug_libbpf = known = true;
+		if (strcmp(s, "types") == 0)
+			known = true; /* accepted: types show in the -d ast dump */
+		if (!known)
+			usage_error("invalid debug stage '%s' (expected 'all', 'ast', 'codegen', "
+				    "'codegen-opt', 'libbpf' or 'verifier')",
+				    s);
+	}
+	free(copy);
+}
+
+static int parse_pid(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v <= 0 || v > 0x400000)
+		usage_error("invalid pid '%s'", s);
+	return (int)v;
+}
+
+static void parse_args(int argc, char **argv, struct args *a)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"output", required_argument, NULL, 'o'},
+		{"debug", required_argument, NULL, 'd'},
+		{"pid", required_argument, NULL, 'p'},
+		{"cmd", required_argument, NULL, 'c'},
+		{"list", no_argument, NULL, 'l'},
+		{"btf", no_argument, NULL, 'b'},
+		{"warnings", no_argument, NULL, 'k'},
+		{"include", required_argument, NULL, OPT_INCLUDE},
+		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{"emit-elf", required_argument, NULL, OPT_EMIT_ELF},
+		{"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM},
+		{"unsafe", no_argument, NULL, OPT_UNSAFE},
+		{"no-warnings", no_argument, NULL, OPT_NO_WARNINGS},
+		{"no-cache", no_argument, NULL, OPT_NO_CACHE},
+		{"info", no_argument, NULL, OPT_INFO},
+		{"usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION},
+		{"no-feature", required_argument, NULL, OPT_NO_FEATURE},
+		{"probe-filter", required_argument, NULL, OPT_PROBE_FILTER},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	a->format = OUT_TEXT;
+	a->buffering = _IOLBF;
+	opterr = 0;
+	/* ':' first: a missing value is reported as ':' rather than '?' */
+	while ((c = getopt_long(argc, argv, ":d:bB:f:e:hlp:vqc:Vo:I:k", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			a->prog_text = optarg;
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0)
+				a->format = OUT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				a->format = OUT_JSON;
+			else
+				usage_error(
+					"invalid output format '%s' (expected 'text' or 'json')",
+					optarg);
+			break;
+		case 'B':
+			if (strcmp(optarg, "line") == 0)
+				a->buffering = _IOLBF;
+			else if (strcmp(optarg, "full") == 0)
+				a->buffering = _IOFBF;
+			else if (strcmp(optarg, "none") == 0)
+				a->buffering = _IONBF;
+			else
+				usage_error(
+					"invalid buffering mode '%s' (expected 'line', 'full' or "
+					"'none')",
+					optarg);
+			break;
+		case 'q':
+			a->quiet = true;
+			break;
+		case 'v':
+			a->verbose = true;
+			break;
+		case 'd':
+			parse_debug_stages(a, optarg);
+			break;
+		case 'p':
+			a->pid = parse_pid(optarg);
+			break;
+		case 'c':
+			a->cmd = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("hawk v%s\n", HAWK_VERSION);
+			exit(0);
+		case 'b':
+		case 'k':
+			break; /* accepted, no effect (as in bpftrace for -b) */
+		case OPT_DRY_RUN:
+			a->dry_run = true;
+			break;
+		case OPT_EMIT_ELF:
+			a->emit_elf = optarg;
+			break;
+		case OPT_EMIT_LLVM:
+			a->emit_llvm = optarg;
+			break;
+		case OPT_UNSAFE:
+			a->unsafe = true;
+			break;
+		case OPT_NO_WARNINGS:
+			a->no_warnings = true;
+			break;
+		case OPT_NO_CACHE:
+			break; /* there is no compile cache yet */
+		case 'l':
+			usage_error("option '%s' is not supported yet", "--list");
+		case 'I':
+		case OPT_INCLUDE:
+			usage_error("option '%s' is not supported yet (hawk reads no C headers)",
+				    c == 'I' ? "-I" : "--include");
+		case OPT_INFO:
+		case OPT_USDT_FILE_ACTIVATION:
+		case OPT_NO_FEATURE:
+		case OPT_PROBE_FILTER:
+			usage_error("option '%s' is not supported yet", argv[optind - 1]);
+		case ':':
+			if (optopt)
+				usage_error("option '-%c' requires a value", optopt);
+			usage_error("option '%s' requires a value", argv[optind - 1]);
+		case '?':
+		default:
+			if (optopt)
+				usage_error("unknown option '-%c'", optopt);
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+
+	if (a->pid && a->cmd)
+		usage_error("-p and -c cannot be used together");
+	if (!a->prog_text) {
+		if (optind >= argc) {
+			if (argc == 1) {
+				usage(stderr);
+				exit(2);
+			}
+			usage_error("no program given (use -e 'program' or a file name)");
+		}
+		a->prog_file = argv[optind++];
+	}
+	a->params = (const char **)argv + optind;
+	a->nparams = argc - optind;
+	for (int i = 0; i < a->nparams; i++)
+		if (strncmp(a->params[i], "--", 2) == 0 && a->params[i][2])
+			usage_error("named parameters ('%s') are not supported yet", a->params[i]);
+}
+
+/* Reads all of f into a malloc'ed, NUL-terminated buffer. */
+static char *read_all(FILE *f, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+
+	while (buf) {
+		n += fread(buf + n, 1, cap - n - 1, f);
+		if (ferror(f)) {
+			free(buf);
+			return NULL;
+		}
+		if (feof(f))
+			break;
+		if (cap - n - 1 == 0) {
+			char *nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (buf) {
+		buf[n] = '\0';
+		*len = n;
+	}
+	return buf;
+}
+
+/* Diagnostics colour: never with NO_COLOR or BPFTRACE_COLOR=never. */
+static int diag_colour(void)
+{
+	const char *c = getenv("BPFTRACE_COLOR");
+
+	if (getenv("NO_COLOR"))
+		return 0;
+	if (c && strcmp(c, "never") == 0)
+		return 0;
+	if (c && strcmp(c, "always") == 0)
+		return 1;
+	return -1;
+}
+
+static int write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f)) {
+		int err = errno;
+		fprintf(stderr, "hawk: cannot write '%s': %s\n", path, strerror(err));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = {0};
+	struct arena arena;
+	struct source_set src;
+	struct diag_set diag;
+	struct resources res;
+	struct ast_node *prog;
+	const char *name = "stdin";
+	char *text = NULL;
+	size_t len = 0;
+	void *elf = NULL;
+	size_t elf_len = 0;
+	FILE *out = stdout;
+	int colour = diag_colour();
+	int status = 1;
+	int file;
+
+	parse_args(argc, argv, &a);
+
+	/* read the program */
+	if (a.prog_text) {
+		len = strlen(a.prog_text);
+	} else if (strcmp(a.prog_file, "-") == 0) {
+		if (!(text = read_all(stdin, &len))) {
+			fprintf(stderr, "hawk: cannot read the program from stdin: %s\n",
+				strerror(errno));
+			return 1;
+		}
+	} else {
+		FILE *f = fopen(a.prog_file, "r");
+		if (!f || !(text = read_all(f, &len))) {
+			fprintf(stderr, "hawk: cannot read '%s': %s\n", a.prog_file,
+				strerror(errno));
+			if (f)
+				fclose(f);
+			return 1;
+		}
+		fclose(f);
+		name = a.prog_file;
+	}
+
+	arena_init(&arena);
+	source_init(&src, &arena);
+	diag_init(&diag, &src);
+	diag.no_warnings = a.no_warnings;
+	file = source_add(&src, name, a.prog_text ? a.prog_text : text, len);
+	free(text);
+
+	/* parse */
+	prog = parse_program(&arena, &src, file, &diag);
+	if (!prog || diag.nerrors) {
+		diag_render(&diag, stderr, colour);
+		goto out;
+	}
+	if (a.dump_ast) {
+		char *buf = NULL;
+		size_t blen = 0;
+		ast_dump(prog, &buf, &blen);
+		if (buf) {
+			fwrite(buf, 1, blen, stderr);
+			fputc('\n', stderr);
+			free(buf);
+		}
+	}
+
+	/* sema */
+	struct sema_options so = {
+		.params = a.params,
+		.nparams = a.nparams,
+		.unsafe = a.unsafe,
+		.quiet_warnings = a.no_warnings,
+		.target_pid = a.pid,
+		.has_child = a.cmd != NULL,
+	};
+	memset(&res, 0, sizeof(res));
+	if (sema_run(&arena, prog, &so, &diag, &res) || diag.nerrors) {
+		diag_render(&diag, stderr, colour);
+		goto out;
+	}
+
+	/* codegen */
+	struct cg_options co = {
+		.emit_llvm = a.emit_llvm,
+		.dump_ir = a.dump_ir,
+		.dump_ir_opt = a.dump_ir_opt,
+	};
+	if (cg_program(&arena, prog, &res, &co, &diag, &elf, &elf_len) || diag.nerrors) {
+		diag_render(&diag, stderr, colour);
+		goto out;
+	}
+	if (diag.n)
+		diag_render(&diag, stderr, colour); /* warnings */
+	if (a.emit_elf) {
+		status = write_file(a.emit_elf, elf, elf_len) ? 1 : 0;
+		goto out;
+	}
+
+	/* run */
+	if (a.output && !(out = fopen(a.output, "w"))) {
+		fprintf(stderr, "hawk: cannot open output file '%s': %s\n", a.output,
+			strerror(errno));
+		goto out;
+	}
+	setvbuf(out, NULL, a.buffering, 0);
+	struct rt_options ro = {
+		.format = a.format,
+		.out = out,
+		.quiet = a.quiet,
+		.verbose = a.verbose,
+		.dry_run = a.dry_run,
+		.debug_verifier = a.debug_verifier,
+		.target_pid = a.pid,
+		.child_cmd = a.cmd,
+		.source_name = name,
+		.debug_libbpf = a.debug_libbpf,
+		.src = &src,
+		.colour = colour,
+	};
+	status = rt_run(&res, elf, elf_len, &ro);
+	if (out != stdout && fclose(out)) {
+		fprintf(stderr, "hawk: cannot write '%s': %s\n", a.output, strerror(errno));
+		status = status ? status : 1;
+	}
+out:
+	free(elf);
+	diag_free(&diag);
+	arena_free(&arena);
+	return status;
+}

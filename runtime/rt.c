@@ -1,0 +1,974 @@
+/*
+ * rt.c - the runtime: load the BPF object, run begin programs, attach,
+ * stream events from the ring buffer, stop, detach, run end programs,
+ * print the maps.
+ *
+ * Phases of rt_run(), each a function below:
+ *   open      bpf_object__open_mem; program types, scratch and ring buffer
+ *             sizes set before load
+ *   load      bpf_object__load; on failure the verifier log is mapped back
+ *             to the probe and its source line
+ *   begin     begin programs run once (BPF_PROG_TEST_RUN); their events are
+ *             kept aside, so that `BEGIN { exit(); }` attaches nothing
+ *   attach    every other probe through its module's attach callback
+ *   poll      one epoll set: the ring buffer, a self-pipe written by the
+ *             signal handler, a pidfd for -p PID or the -c child
+ *   stop      links destroyed (from several threads: closing a tracepoint's
+ *             perf event takes 50-150 ms of kernel time), end programs run,
+ *             their events drained, maps printed
+ *   cleanup   one path, handles released in reverse order (rt_destroy)
+ *
+ * Invariants: struct rt handles are NULL/-1 until acquired and released
+ * only by rt_destroy(); events are dispatched only from the thread running
+ * rt_run(); after exit() the events still queued from the main phase are
+ * dropped (bpftrace stops printing them too), those of end programs are not.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "rt_internal.h"
+#include "../lang/diag.h"
+#include "../lang/modules.h"
+#include "../lang/types.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+#define LOG_BUF_SIZE	   (4u << 20)  /* verifier log of a failing program */
+#define DEBUG_LOG_BUF_SIZE (16u << 20) /* -d verifier: per program */
+#define LOG_TAIL_LINES	   20
+#define MAX_DETACH_THREADS 8
+
+enum { TAG_RINGBUF = 1, TAG_SIGNAL, TAG_PIDFD };
+
+/* ---- libbpf messages ---------------------------------------------------- */
+
+static int libbpf_level; /* 0: none, 1: warnings and info (-v), 2: all (-d libbpf) */
+
+static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (libbpf_level == 0 || (level == LIBBPF_DEBUG && libbpf_level < 2))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* ---- signals ------------------------------------------------------------ */
+
+static volatile sig_atomic_t sig_received;
+static int sig_write_fd = -1;
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+
+	sig_received = sig;
+	if (sig_write_fd >= 0 && write(sig_write_fd, "s", 1) < 0) {
+		/* the pipe is full: a wake-up is pending anyway */
+	}
+	errno = saved;
+}
+
+static void signals_install(struct rt *rt)
+{
+	struct sigaction sa = {.sa_handler = on_signal};
+
+	sig_received = 0;
+	sig_write_fd = rt->sig_pipe[1];
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaction(stop_signals[i], &sa, NULL);
+}
+
+static void signals_restore(void)
+{
+	struct sigaction sa = {.sa_handler = SIG_DFL};
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigaction(stop_signals[i], &sa, NULL);
+	sig_write_fd = -1;
+}
+
+/* ---- messages ----------------------------------------------------------- */
+
+/* "FILE:LINE:COL: error: MSG" with the source line when we have it. */
+static void error_at(struct rt *rt, struct loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void error_at(struct rt *rt, struct loc loc, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fflush(rt->out.f);
+	if (rt->opt->src && loc.first_line > 0) {
+		struct diag_set d;
+		diag_init(&d, (struct source_set *)rt->opt->src);
+		diag_error(&d, loc, "%s", msg);
+		diag_render(&d, stderr, rt->opt->colour);
+		diag_free(&d);
+	} else if (loc.first_line > 0) {
+		fprintf(stderr, "%s:%d:%d: error: %s\n",
+			rt->opt->source_name ? rt->opt->source_name : "stdin", loc.first_line,
+			loc.first_column, msg);
+	} else {
+		fprintf(stderr, "error: %s\n", msg);
+	}
+}
+
+static void error_noloc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void error_noloc(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void hint(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "hint: %s\n", msg);
+}
+
+/* ---- the accessors modules use ------------------------------------------ */
+
+void rt_own_link(struct rt *rt, struct bpf_link *link)
+{
+	if (!link)
+		return;
+	if (rt->nlinks == rt->links_cap) {
+		int cap = rt->links_cap ? rt->links_cap * 2 : 16;
+		struct bpf_link **l = realloc(rt->links, cap * sizeof(*l));
+		if (!l) {
+			fprintf(stderr, "hawk: out of memory\n");
+			exit(1); /* the kernel releases the links with the process */
+		}
+		rt->links = l;
+		rt->links_cap = cap;
+	}
+	rt->links[rt->nlinks++] = link;
+}
+
+void rt_own_fd(struct rt *rt, int fd)
+{
+	if (fd < 0)
+		return;
+	if (rt->nfds == rt->fds_cap) {
+		int cap = rt->fds_cap ? rt->fds_cap * 2 : 16;
+		int *f = realloc(rt->fds, cap * sizeof(*f));
+		if (!f) {
+			fprintf(stderr, "hawk: out of memory\n");
+			exit(1);
+		}
+		rt->fds = f;
+		rt->fds_cap = cap;
+	}
+	rt->fds[rt->nfds++] = fd;
+}
+
+int rt_ncpus(const struct rt *rt)
+{
+	return rt->ncpus;
+}
+
+int rt_target_pid(const struct rt *rt)
+{
+	return rt->target ? rt->target : rt->child;
+}
+
+struct out *rt_out(struct rt *rt)
+{
+	return &rt->out;
+}
+
+const struct resources *rt_resources(const struct rt *rt)
+{
+	return rt->res;
+}
+
+void rt_request_exit(struct rt *rt, int code)
+{
+	if (rt->phase == RT_PH_END) {
+		rt->exit_code = code; /* exit() in an end probe: just the status */
+		return;
+	}
+	rt->exited = true;
+	rt->exit_code = code;
+	rt->stop = true;
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+static void warn_event(struct rt *rt, uint32_t id, const char *what)
+{
+	static uint32_t warned = UINT32_MAX;
+
+	if (warned == id)
+		return;
+	warned = id;
+	fflush(rt->out.f);
+	fprintf(stderr, "hawk: warning: event %u: %s\n", id, what);
+}
+
+static void print_value_event(struct rt *rt, const struct res_event *ev, const unsigned char *p)
+{
+	const void *v = p + (ev->offsets ? ev->offsets[0] : 0);
+
+	if (ev->nargs < 1)
+		return;
+	if (rt->out.format == OUT_JSON) {
+		fputs("{\"type\": \"value\", \"data\": ", rt->out.f);
+		out_value_json(&rt->out, ev->args[0], v);
+		fputs("}\n", rt->out.f);
+	} else {
+		out_value(&rt->out, ev->args[0], v);
+		fputc('\n', rt->out.f);
+	}
+}
+
+static const struct res_map *event_map(struct rt *rt, const struct res_event *ev)
+{
+	if (ev->map_id < 0 || ev->map_id >= rt->res->nmaps)
+		return NULL;
+	return rt->res->maps[ev->map_id];
+}
+
+/* Handles one ring buffer record (event_hdr + payload). */
+static void dispatch(struct rt *rt, const void *data, size_t size)
+{
+	const struct event_hdr *hdr = data;
+	const unsigned char *payload = (const unsigned char *)data + sizeof(*hdr);
+	uint32_t len = (uint32_t)(size - sizeof(*hdr));
+	const struct res_event *ev;
+	const struct res_map *m;
+	int err = 0;
+
+	if (size < sizeof(*hdr))
+		return;
+	if (rt->phase == RT_PH_DRAIN || (rt->exited && rt->phase == RT_PH_RUN))
+		return; /* after exit(): dropped */
+	if (hdr->id >= (uint32_t)rt->res->nevents || !(ev = rt->res->events[hdr->id])) {
+		warn_event(rt, hdr->id, "unknown event id");
+		return;
+	}
+	if (ev->kind != EV_OTHER && len < ev->size) {
+		warn_event(rt, hdr->id, "payload shorter than its arguments");
+		return;
+	}
+
+	switch (ev->kind) {
+	case EV_PRINTF:
+		out_printf(&rt->out, ev, payload);
+		break;
+	case EV_EXIT: {
+		int64_t code = 0;
+		if (ev->nargs > 0 && ev->offsets && len >= ev->offsets[0] + 8)
+			memcpy(&code, payload + ev->offsets[0], 8);
+		rt_request_exit(rt, (int)code);
+		break;
+	}
+	case EV_PRINT: {
+		struct ev_print_payload pp = {0, 1};
+		if (len >= sizeof(pp))
+			memcpy(&pp, payload, sizeof(pp));
+		if ((m = event_map(rt, ev)))
+			err = rt_map_print(rt, m, (uint32_t)pp.top, pp.div ? pp.div : 1);
+		break;
+	}
+	case EV_PRINT_VALUE:
+		print_value_event(rt, ev, payload);
+		break;
+	case EV_CLEAR:
+		if ((m = event_map(rt, ev)))
+			err = rt_map_clear(rt, m);
+		break;
+	case EV_ZERO:
+		if ((m = event_map(rt, ev)))
+			err = rt_map_zero(rt, m);
+		break;
+	case EV_OTHER:
+		if (ev->ops && ev->ops->event)
+			ev->ops->event(rt, ev, payload, len);
+		else
+			warn_event(rt, hdr->id, "no handler for this event");
+		break;
+	}
+	if (err) {
+		fflush(rt->out.f);
+		fprintf(stderr, "hawk: warning: map '%s': %s\n", m ? m->name : "?", strerror(-err));
+	}
+}
+
+/* Keeps a begin program's event until the probes are attached. */
+static void defer_event(struct rt *rt, const void *data, size_t size)
+{
+	const struct event_hdr *hdr = data;
+	size_t need = 8 + ((size + 7) & ~(size_t)7);
+
+	if (size >= sizeof(*hdr) && hdr->id < (uint32_t)rt->res->nevents &&
+	    rt->res->events[hdr->id] && rt->res->events[hdr->id]->kind == EV_EXIT)
+		rt->defer_exit = true;
+	if (rt->defer_len + need > rt->defer_cap) {
+		size_t cap = rt->defer_cap ? rt->defer_cap * 2 : 4096;
+		while (cap < rt->defer_len + need)
+			cap *= 2;
+		unsigned char *p = realloc(rt->defer, cap);
+		if (!p) {
+			warn_event(rt, hdr->id, "out of memory, event lost");
+			return;
+		}
+		rt->defer = p;
+		rt->defer_cap = cap;
+	}
+	uint64_t sz = size;
+	memcpy(rt->defer + rt->defer_len, &sz, 8);
+	memcpy(rt->defer + rt->defer_len + 8, data, size);
+	rt->defer_len += need;
+}
+
+static void replay_deferred(struct rt *rt)
+{
+	size_t off = 0;
+
+	while (off < rt->defer_len) {
+		uint64_t sz;
+		memcpy(&sz, rt->defer + off, 8);
+		dispatch(rt, rt->defer + off + 8, sz);
+		off += 8 + ((sz + 7) & ~(uint64_t)7);
+	}
+	free(rt->defer);
+	rt->defer = NULL;
+	rt->defer_len = rt->defer_cap = 0;
+}
+
+static int on_ringbuf(void *ctx, void *data, size_t size)
+{
+	struct rt *rt = ctx;
+
+	if (rt->phase == RT_PH_BEGIN)
+		defer_event(rt, data, size);
+	else
+		dispatch(rt, data, size);
+	return 0;
+}
+
+/* ---- open and load ------------------------------------------------------ */
+
+static struct bpf_program *probe_prog(struct rt *rt, const struct res_probe *p)
+{
+	return p->prog_name ? bpf_object__find_program_by_name(rt->obj, p->prog_name) : NULL;
+}
+
+static bool is_special(const struct res_probe *p)
+{
+	return p->ops && (p->ops->is_begin || p->ops->is_end);
+}
+
+static int phase_open(struct rt *rt, const void *elf, size_t len)
+{
+	const struct resources *res = rt->res;
+	int err;
+
+	rt->log_size = LOG_BUF_SIZE;
+	rt->log_buf = malloc(rt->log_size); /* untouched unless a load fails */
+	if (!rt->log_buf)
+		return -ENOMEM;
+	rt->log_buf[0] = '\0';
+
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "hawk", .kernel_log_buf = rt->log_buf,
+		    .kernel_log_size = rt->log_size, .kernel_log_level = 0);
+	rt->obj = bpf_object__open_mem(elf, len, &oo);
+	if (!rt->obj) {
+		err = -errno;
+		rt->obj = NULL;
+		error_noloc("failed to open the BPF object: %s", strerror(-err));
+		return err;
+	}
+
+	if (rt->opt->debug_verifier) {
+		rt->prog_logs = calloc(res->nprobes ? res->nprobes : 1, sizeof(*rt->prog_logs));
+		if (!rt->prog_logs)
+			return -ENOMEM;
+	}
+	for (int i = 0; i < res->nprobes; i++) {
+		const struct res_probe *p = res->probes[i];
+		struct bpf_program *prog = probe_prog(rt, p);
+		if (!prog) {
+			error_at(rt, p->loc, "probe '%s': no program '%s' in the BPF object",
+				 p->spec, p->prog_name ? p->prog_name : "(null)");
+			return -ENOENT;
+		}
+		if (p->prog_type)
+			bpf_program__set_type(prog, (enum bpf_prog_type)p->prog_type);
+		bpf_program__set_autoload(prog, true);
+		if (rt->prog_logs && (rt->prog_logs[i] = malloc(DEBUG_LOG_BUF_SIZE))) {
+			rt->prog_logs[i][0] = '\0';
+			bpf_program__set_log_buf(prog, rt->prog_logs[i], DEBUG_LOG_BUF_SIZE);
+			bpf_program__set_log_level(prog, 1);
+		}
+	}
+
+	for (int i = 0; i < res->nmaps; i++) {
+		const struct res_map *m = res->maps[i];
+		struct bpf_map *map;
+		if (!m || !m->elf_name ||
+		    !(map = bpf_object__find_map_by_name(rt->obj, m->elf_name)))
+			continue;
+		if (m->internal && m->name && strncmp(m->name, "scratch", 7) == 0 &&
+		    (m->kind == RM_ARRAY || m->kind == RM_HASH))
+			err = bpf_map__set_max_entries(map, (uint32_t)rt->ncpus);
+		else if (m == res->ringbuf && res->ringbuf_size)
+			err = bpf_map__set_max_entries(map, res->ringbuf_size);
+		else
+			err = 0;
+		if (err) {
+			error_noloc("map '%s': cannot set its size: %s", m->name, strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* The program whose load failed: the first one with autoload and no fd. */
+static struct bpf_program *failed_prog(struct rt *rt)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, rt->obj)
+	{
+		if (bpf_program__autoload(prog) && bpf_program__fd(prog) < 0)
+			return prog;
+	}
+	return NULL;
+}
+
+static int probe_index(struct rt *rt, const struct bpf_program *prog)
+{
+	const char *name = bpf_program__name(prog);
+
+	for (int i = 0; i < rt->res->nprobes; i++)
+		if (rt->res->probes[i]->prog_name &&
+		    strcmp(rt->res->probes[i]->prog_name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* Prints the whole log, or its last `lines` lines. */
+static void print_log(const char *log, int lines)
+{
+	size_t len = strlen(log);
+	const char *start = log;
+
+	while (len && log[len - 1] == '\n')
+		len--;
+	if (lines > 0) {
+		int seen = 0;
+		for (size_t i = len; i > 0; i--) {
+			if (log[i - 1] == '\n' && ++seen == lines) {
+				start = log + i;
+				break;
+			}
+		}
+		if (start != log)
+			fprintf(stderr,
+				"... (%d last lines of the verifier log; -d verifier shows it "
+				"all)\n",
+				lines);
+	}
+	fprintf(stderr, "%.*s\n", (int)(len - (size_t)(start - log)), start);
+}
+
+static void report_load_failure(struct rt *rt, int err)
+{
+	struct bpf_program *prog = failed_prog(rt);
+	int idx = prog ? probe_index(rt, prog) : -1;
+	const char *log = NULL;
+
+	if (idx >= 0 && rt->prog_logs && rt->prog_logs[idx])
+		log = rt->prog_logs[idx];
+	else if (rt->log_buf)
+		log = rt->log_buf;
+	if (!prog || !log || !log[0]) {
+		error_noloc("failed to load the BPF object: %s", strerror(-err));
+		if (err == -EPERM || err == -EACCES)
+			hint("hawk needs root (or CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE)");
+		return;
+	}
+	if (idx >= 0) {
+		const struct res_probe *p = rt->res->probes[idx];
+		error_at(rt, p->loc, "the BPF verifier rejected probe '%s'", p->spec);
+	} else {
+		error_noloc("the BPF verifier rejected program '%s'", bpf_program__name(prog));
+	}
+	print_log(log, rt->opt->debug_verifier ? 0 : LOG_TAIL_LINES);
+}
+
+static int phase_load(struct rt *rt)
+{
+	const struct resources *res = rt->res;
+	int err = bpf_object__load(rt->obj);
+
+	if (err) {
+		report_load_failure(rt, err);
+		return err;
+	}
+	if (rt->prog_logs) {
+		for (int i = 0; i < res->nprobes; i++) {
+			if (!rt->prog_logs[i])
+				continue;
+			fprintf(stderr, "verifier log of probe '%s':\n", res->probes[i]->spec);
+			print_log(rt->prog_logs[i], 0);
+		}
+	}
+
+	rt->map_fd = malloc((res->nmaps ? res->nmaps : 1) * sizeof(*rt->map_fd));
+	if (!rt->map_fd)
+		return -ENOMEM;
+	for (int i = 0; i < res->nmaps; i++) {
+		const struct res_map *m = res->maps[i];
+		struct bpf_map *map = m && m->elf_name
+					      ? bpf_object__find_map_by_name(rt->obj, m->elf_name)
+					      : NULL;
+		rt->map_fd[i] = map ? bpf_map__fd(map) : -1;
+	}
+	if (!res->ringbuf || res->ringbuf->id < 0 || res->ringbuf->id >= res->nmaps ||
+	    rt->map_fd[res->ringbuf->id] < 0) {
+		error_noloc("the BPF object has no event ring buffer");
+		return -ENOENT;
+	}
+	rt->rb = ring_buffer__new(rt->map_fd[res->ringbuf->id], on_ringbuf, rt, NULL);
+	if (!rt->rb) {
+		err = -errno;
+		error_noloc("cannot open the event ring buffer: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* ---- the event loop set-up, -p and -c ------------------------------------ */
+
+static int epoll_add(struct rt *rt, int fd, uint32_t tag)
+{
+	struct epoll_event e = {.events = EPOLLIN, .data.u32 = tag};
+
+	return epoll_ctl(rt->epfd, EPOLL_CTL_ADD, fd, &e) ? -errno : 0;
+}
+
+static int phase_loop_setup(struct rt *rt)
+{
+	int err;
+
+	rt->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (rt->epfd < 0)
+		return -errno;
+	if ((err = epoll_add(rt, ring_buffer__epoll_fd(rt->rb), TAG_RINGBUF)) ||
+	    (err = epoll_add(rt, rt->sig_pipe[0], TAG_SIGNAL)))
+		return err;
+	if (rt->opt->target_pid > 0) {
+		rt->target = rt->opt->target_pid;
+		rt->pidfd = (int)syscall(SYS_pidfd_open, rt->target, 0);
+		if (rt->pidfd < 0) {
+			err = -errno;
+			if (err == -ESRCH) {
+				error_noloc("no process with pid %d", (int)rt->target);
+				return err;
+			}
+			/* no pidfd_open: the loop falls back to polling the pid */
+		} else if ((err = epoll_add(rt, rt->pidfd, TAG_PIDFD))) {
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Splits CMD at blanks, honouring '...' and "..." quotes and backslashes. */
+static char **split_cmd(const char *cmd)
+{
+	size_t n = strlen(cmd);
+	char **argv = calloc(n / 2 + 2, sizeof(*argv));
+	char *buf = malloc(n + 1), *o = buf;
+	int argc = 0;
+
+	if (!argv || !buf) {
+		free(argv);
+		free(buf);
+		return NULL;
+	}
+	for (const char *s = cmd; *s;) {
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		if (!*s)
+			break;
+		argv[argc++] = o;
+		char q = 0;
+		for (; *s && (q || (*s != ' ' && *s != '\t' && *s != '\n')); s++) {
+			if (q && *s == q)
+				q = 0;
+			else if (!q && (*s == '\'' || *s == '"'))
+				q = *s;
+			else if (*s == '\\' && q != '\'' && s[1])
+				*o++ = *++s;
+			else
+				*o++ = *s;
+		}
+		*o++ = '\0';
+	}
+	argv[argc] = NULL;
+	if (argc == 0) {
+		free(buf);
+		free(argv);
+		return NULL;
+	}
+	return argv;
+}
+
+/* Forks the -c child; it waits on a pipe until the probes are attached. */
+static int start_child(struct rt *rt)
+{
+	char **argv = split_cmd(rt->opt->child_cmd);
+	int gate[2];
+	int err;
+
+	if (!argv) {
+		error_noloc("-c: empty command");
+		return -EINVAL;
+	}
+	if (pipe2(gate, O_CLOEXEC)) {
+		err = -errno;
+		goto out;
+	}
+	fflush(NULL);
+	rt->child = fork();
+	if (rt->child < 0) {
+		err = -errno;
+		rt->child = 0;
+		close(gate[0]);
+		close(gate[1]);
+		error_noloc("cannot start '%s': %s", rt->opt->child_cmd, strerror(-err));
+		goto out;
+	}
+	if (rt->child == 0) {
+		char go;
+		signals_restore();
+		close(gate[1]);
+		if (read(gate[0], &go, 1) != 1)
+			_exit(0); /* hawk gave up before attaching */
+		execvp(argv[0], argv);
+		fprintf(stderr, "error: cannot run '%s': %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(gate[0]);
+	rt->child_gate = gate[1];
+	rt->pidfd = (int)syscall(SYS_pidfd_open, rt->child, 0);
+	err = rt->pidfd >= 0 ? epoll_add(rt, rt->pidfd, TAG_PIDFD) : 0;
+out:
+	free(argv[0]);
+	free(argv);
+	return err;
+}
+
+static void release_child(struct rt *rt)
+{
+	if (rt->child_gate < 0)
+		return;
+	if (write(rt->child_gate, "g", 1) != 1)
+		fprintf(stderr, "hawk: warning: cannot start the -c command: %s\n",
+			strerror(errno));
+	close(rt->child_gate);
+	rt->child_gate = -1;
+}
+
+static bool pid_gone(struct rt *rt)
+{
+	if (rt->child)
+		return waitpid(rt->child, NULL, WNOHANG) == rt->child;
+	return rt->target && kill(rt->target, 0) && errno == ESRCH;
+}
+
+/* ---- begin, attach, end ---------------------------------------------------- */
+
+static int run_special(struct rt *rt, bool begin)
+{
+	for (int i = 0; i < rt->res->nprobes; i++) {
+		const struct res_probe *p = rt->res->probes[i];
+		if (!p->ops || (begin ? !p->ops->is_begin : !p->ops->is_end))
+			continue;
+		struct bpf_program *prog = probe_prog(rt, p);
+		LIBBPF_OPTS(bpf_test_run_opts, opts);
+		int err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+		if (err) {
+			err = -errno;
+			error_at(rt, p->loc, "probe '%s': failed to run: %s", p->spec,
+				 strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+static int phase_attach(struct rt *rt)
+{
+	for (int i = 0; i < rt->res->nprobes; i++) {
+		const struct res_probe *p = rt->res->probes[i];
+		const char *h = NULL;
+		int err;
+
+		if (sig_received)
+			return 0; /* the loop sees the signal and stops at once */
+		if (is_special(p))
+			continue;
+		if (!p->ops || !p->ops->attach) {
+			error_at(rt, p->loc, "probe '%s': this probe type cannot be attached yet",
+				 p->spec);
+			return -EOPNOTSUPP;
+		}
+		err = p->ops->attach(rt, (struct res_probe *)p, probe_prog(rt, p), &h);
+		if (err) {
+			error_at(rt, p->loc, "probe '%s': failed to attach: %s", p->spec,
+				 strerror(err < 0 ? -err : err));
+			hint(h);
+			return err < 0 ? err : -err;
+		}
+	}
+	return 0;
+}
+
+/* ---- detach ------------------------------------------------------------ */
+
+struct detach_job {
+	struct rt *rt;
+	int first, step;
+};
+
+static void *detach_worker(void *arg)
+{
+	struct detach_job *j = arg;
+	struct rt *rt = j->rt;
+	int total = rt->nlinks + rt->nfds;
+
+	for (int i = j->first; i < total; i += j->step) {
+		if (i < rt->nlinks)
+			bpf_link__destroy(rt->links[i]);
+		else
+			close(rt->fds[i - rt->nlinks]);
+	}
+	return NULL;
+}
+
+/*
+ * Destroys every link and closes every fd the probes handed over. Closing a
+ * tracepoint's perf event waits for RCU grace periods in the kernel, 50-150
+ * ms each when done one after another; several threads let them overlap.
+ * HAWK_DETACH_THREADS overrides the thread count (for bench/).
+ */
+static void detach_all(struct rt *rt)
+{
+	int total = rt->nlinks + rt->nfds;
+	int nthreads = total / 2;
+	const char *env = getenv("HAWK_DETACH_THREADS");
+	pthread_t tids[MAX_DETACH_THREADS];
+	struct detach_job jobs[MAX_DETACH_THREADS];
+	int started = 0;
+
+	if (env && *env)
+		nthreads = atoi(env);
+	if (nthreads > MAX_DETACH_THREADS)
+		nthreads = MAX_DETACH_THREADS;
+	if (nthreads < 1)
+		nthreads = 1;
+	if (total == 0)
+		goto done;
+	for (int t = 0; t < nthreads; t++)
+		jobs[t] = (struct detach_job){rt, t, nthreads};
+	/* thread 0's share runs here */
+	for (int t = 1; t < nthreads; t++)
+		if (pthread_create(&tids[started], NULL, detach_worker, &jobs[t]) == 0)
+			started++;
+		else
+			detach_worker(&jobs[t]);
+	detach_worker(&jobs[0]);
+	for (int t = 0; t < started; t++)
+		pthread_join(tids[t], NULL);
+done:
+	free(rt->links);
+	free(rt->fds);
+	rt->links = NULL;
+	rt->fds = NULL;
+	rt->nlinks = rt->links_cap = rt->nfds = rt->fds_cap = 0;
+}
+
+/* ---- poll ---------------------------------------------------------------- */
+
+static int phase_poll(struct rt *rt)
+{
+	struct epoll_event evs[8];
+	/* Without a pidfd for -p/-c, the process is checked every 100 ms. */
+	int timeout = (rt->target || rt->child) && rt->pidfd < 0 ? 100 : -1;
+
+	while (!rt->stop) {
+		int n = epoll_wait(rt->epfd, evs, 8, timeout);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0 && pid_gone(rt))
+			rt->stop = true;
+		for (int i = 0; i < n; i++) {
+			switch (evs[i].data.u32) {
+			case TAG_RINGBUF: {
+				int err = ring_buffer__consume(rt->rb);
+				if (err < 0 && err != -EINTR)
+					return err;
+				break;
+			}
+			case TAG_SIGNAL:
+				rt->stop = true;
+				break;
+			case TAG_PIDFD:
+				rt->stop = true; /* the traced process exited */
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- rt_run -------------------------------------------------------------- */
+
+static void rt_destroy(struct rt *rt)
+{
+	if (rt->child_gate >= 0)
+		close(rt->child_gate); /* the child, still waiting, exits */
+	if (rt->child > 0) {
+		if (waitpid(rt->child, NULL, WNOHANG) == 0) {
+			kill(rt->child, SIGTERM);
+			waitpid(rt->child, NULL, 0);
+		}
+	}
+	if (rt->nlinks || rt->nfds)
+		detach_all(rt);
+	if (rt->pidfd >= 0)
+		close(rt->pidfd);
+	if (rt->epfd >= 0)
+		close(rt->epfd);
+	ring_buffer__free(rt->rb);
+	bpf_object__close(rt->obj);
+	if (rt->sig_pipe[0] >= 0)
+		close(rt->sig_pipe[0]);
+	if (rt->sig_pipe[1] >= 0)
+		close(rt->sig_pipe[1]);
+	if (rt->prog_logs)
+		for (int i = 0; i < rt->res->nprobes; i++)
+			free(rt->prog_logs[i]);
+	free(rt->prog_logs);
+	free(rt->log_buf);
+	free(rt->map_fd);
+	free(rt->defer);
+	free(rt->links);
+	free(rt->fds);
+}
+
+int rt_run(const struct resources *res, const void *elf, size_t len, const struct rt_options *opt)
+{
+	struct rt rt_s = {0}, *rt = &rt_s;
+	int status = 1;
+
+	/* init: every handle -1/NULL until acquired */
+	rt->res = res;
+	rt->opt = opt;
+	rt->epfd = rt->pidfd = rt->child_gate = -1;
+	rt->sig_pipe[0] = rt->sig_pipe[1] = -1;
+	out_init(&rt->out, opt->out ? opt->out : stdout, opt->format);
+	if (res->config.str_trunc_trailer)
+		rt->out.trunc_trailer = res->config.str_trunc_trailer;
+	rt->ncpus = libbpf_num_possible_cpus();
+	if (rt->ncpus <= 0) {
+		error_noloc("cannot count the possible CPUs: %s", strerror(-rt->ncpus));
+		return 1;
+	}
+	libbpf_level = opt->debug_libbpf ? 2 : opt->verbose ? 1 : 0;
+	libbpf_set_print(libbpf_print_fn);
+	if (pipe2(rt->sig_pipe, O_CLOEXEC | O_NONBLOCK)) {
+		error_noloc("cannot create a pipe: %s", strerror(errno));
+		return 1;
+	}
+	signals_install(rt);
+
+	/* open, load */
+	if (phase_open(rt, elf, len) || phase_load(rt) || phase_loop_setup(rt))
+		goto out;
+
+	/* begin: run before anything is attached; keep the events */
+	rt->phase = RT_PH_BEGIN;
+	if (!opt->dry_run) {
+		if (run_special(rt, true))
+			goto out;
+		ring_buffer__consume(rt->rb);
+	}
+
+	/* attach (not when a begin program already called exit()) */
+	if (!rt->defer_exit) {
+		if (opt->child_cmd && start_child(rt))
+			goto out;
+		if (phase_attach(rt))
+			goto out;
+	}
+	if (opt->dry_run) {
+		status = 0;
+		goto out;
+	}
+	if (!opt->quiet)
+		out_attached(&rt->out, res->nprobes);
+
+	/* poll: the begin events first, then the ring buffer until a stop */
+	rt->phase = RT_PH_RUN;
+	replay_deferred(rt);
+	if (!rt->exited)
+		release_child(rt);
+	if (!rt->stop && phase_poll(rt) < 0)
+		fprintf(stderr, "hawk: warning: event loop: %s\n", strerror(errno));
+	signals_restore();
+
+	/* stop: detach, drain what the probes left, run the end programs */
+	detach_all(rt);
+	rt->phase = rt->exited ? RT_PH_DRAIN : RT_PH_RUN;
+	ring_buffer__consume(rt->rb);
+	rt->phase = RT_PH_END;
+	if (run_special(rt, false))
+		goto out;
+	ring_buffer__consume(rt->rb);
+
+	/* maps: bpftrace ends the main output with two newlines in text mode */
+	if (rt->out.format == OUT_TEXT)
+		fputs("\n\n", rt->out.f);
+	if (res->config.print_maps_on_exit)
+		rt_print_all_maps(rt);
+	fflush(rt->out.f);
+	status = rt->exit_code;
+out:
+	signals_restore();
+	rt_destroy(rt);
+	return status;
+}
