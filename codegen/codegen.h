@@ -19,7 +19,7 @@ struct cg_options {
 	bool dump_ir_opt;      /* -d codegen-opt: print IR after optimisation */
 };
 
-/* Returns 0 with *elf/*len (malloc'ed) set, or -1 with errors in d. */
+/* Returns 0 with *elf and *len (malloc'ed) set, or -1 with errors in d. */
 int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
 	       const struct cg_options *opt, struct diag_set *d, void **elf, size_t *len);
 

@@ -68,6 +68,10 @@ struct res_probe *sema_add_probe(struct sema *s, const struct probe_ops *ops, co
 /* Registers an event (printf, exit...) and returns it (NULL in the quiet pass). */
 struct res_event *sema_add_event(struct sema *s, enum res_event_kind kind,
 				 const struct builtin_ops *ops, struct ast_node *call);
+/* An internal map (not printed), created once by name. */
+struct res_map *sema_internal_map(struct sema *s, const char *name, const char *elf_name,
+				  enum res_map_kind kind, uint32_t key_size, uint32_t value_size,
+				  uint32_t max_entries);
 /* Diagnostics that respect the quiet pass. */
 void sema_error(struct sema *s, struct loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -60,6 +60,7 @@ struct hk_type {
 	bool is_union;  /* TY_STRUCT */
 	bool is_enum;   /* TY_INT that came from an enum (printed by name) */
 	bool is_ctx;    /* pointer to the probe context (args) */
+	bool data_loc;  /* TY_STRING read from a tracepoint __data_loc field */
 	enum ty_addrspace as; /* TY_PTR, TY_STRUCT read through a pointer */
 	const char *name;     /* struct/enum name, NULL otherwise */
 	struct hk_type *elem; /* TY_PTR pointee, TY_ARRAY element */

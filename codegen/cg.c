@@ -1,0 +1,1109 @@
+/*
+ * cg.c - lowering the typed AST to LLVM IR for the BPF target.
+ *
+ * cg_program() builds one module: the maps of the resource summary as
+ * BTF-defined globals, then one function per res_probe (a probe with several
+ * attach points is lowered once per point, so each program sees its own
+ * probe-specific builtins), then optimises and emits the ELF object.
+ * Each function is laid out as:
+ *   entry:  allocas; (lazily) this CPU's scratch lookup; br body
+ *   body:   predicate, statements ...; br exit
+ *   exit:   ret 0
+ * Values follow the convention in cg.h: scalars are i64, the rest pointers.
+ */
+#include "cg.h"
+
+#include <linux/bpf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen.h"
+#include "../lang/modules.h"
+#include "../lang/sema.h"
+
+static void cg_stmt(struct cg *cg, struct ast_node *n);
+static void cg_block_stmts(struct cg *cg, struct ast_node *blk);
+
+void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	diag_error(cg->diag, loc, "%s", buf);
+}
+
+LLVMValueRef cg_const(struct cg *cg, uint64_t v)
+{
+	return LLVMConstInt(cg->i64, v, 0);
+}
+
+LLVMValueRef cg_helper(struct cg *cg, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n)
+{
+	return cg_helper_call(&cg->o, cg->b, id, ret, args, n);
+}
+
+LLVMBasicBlockRef cg_block(struct cg *cg, const char *name)
+{
+	return LLVMAppendBasicBlockInContext(cg->o.ctx, cg->fn, name);
+}
+
+LLVMValueRef cg_to_ptr(struct cg *cg, LLVMValueRef v)
+{
+	if (LLVMGetTypeKind(LLVMTypeOf(v)) == LLVMPointerTypeKind)
+		return v;
+	return LLVMBuildIntToPtr(cg->b, v, cg->ptr, "");
+}
+
+LLVMValueRef cg_gep(struct cg *cg, LLVMValueRef ptr, uint32_t off)
+{
+	LLVMValueRef idx;
+
+	if (!off)
+		return ptr;
+	idx = LLVMConstInt(cg->i64, off, 0);
+	return LLVMBuildGEP2(cg->b, cg->i8, ptr, &idx, 1, "");
+}
+
+/* ---- memory --------------------------------------------------------------------- */
+
+static LLVMValueRef entry_alloca(struct cg *cg, uint32_t size)
+{
+	LLVMBuilderRef eb = LLVMCreateBuilderInContext(cg->o.ctx);
+	LLVMValueRef first = LLVMGetFirstInstruction(cg->entry);
+	LLVMTypeRef t = LLVMArrayType(cg->i64, (size + 7) / 8);
+	LLVMValueRef a;
+
+	if (first)
+		LLVMPositionBuilderBefore(eb, first);
+	else
+		LLVMPositionBuilderAtEnd(eb, cg->entry);
+	a = LLVMBuildAlloca(eb, t, "tmp");
+	LLVMSetAlignment(a, 8);
+	LLVMDisposeBuilder(eb);
+	return a;
+}
+
+/* The scratch base pointer, created in the entry block on first use. */
+static LLVMValueRef scratch_base(struct cg *cg)
+{
+	LLVMBuilderRef eb;
+	LLVMValueRef term, key, cpu, args[2], p, isnull;
+	LLVMBasicBlockRef body;
+
+	if (cg->scratch)
+		return cg->scratch;
+	term = LLVMGetBasicBlockTerminator(cg->entry);
+	body = LLVMGetSuccessor(term, 0);
+	key = entry_alloca(cg, 4);
+	eb = LLVMCreateBuilderInContext(cg->o.ctx);
+	LLVMPositionBuilderBefore(eb, term);
+	cpu = cg_helper_call(&cg->o, eb, H_GET_SMP_PROCESSOR_ID, cg->i64, NULL, 0);
+	LLVMBuildStore(eb, LLVMBuildTrunc(eb, cpu, cg->i32, ""), key);
+	args[0] = cg->scratch_map;
+	args[1] = key;
+	p = cg_helper_call(&cg->o, eb, H_MAP_LOOKUP, cg->ptr, args, 2);
+	isnull = LLVMBuildIsNull(eb, p, "");
+	LLVMBuildCondBr(eb, isnull, cg->exit, body);
+	LLVMInstructionEraseFromParent(term);
+	LLVMDisposeBuilder(eb);
+	cg->scratch = p;
+	return p;
+}
+
+LLVMValueRef cg_scratch(struct cg *cg, uint32_t size)
+{
+	LLVMValueRef base = scratch_base(cg);
+	uint32_t off = cg->scratch_off;
+
+	cg->scratch_off += (size + 7) & ~7u;
+	if (cg->scratch_off > cg->scratch_size)
+		cg->scratch_size = cg->scratch_off;
+	return cg_gep(cg, base, off);
+}
+
+LLVMValueRef cg_alloc(struct cg *cg, uint32_t size)
+{
+	if (size <= CG_STACK_LIMIT && cg->stack_used + size <= 256) {
+		cg->stack_used += (size + 7) & ~7u;
+		return entry_alloca(cg, size ? size : 1);
+	}
+	return cg_scratch(cg, size);
+}
+
+void cg_zero(struct cg *cg, LLVMValueRef ptr, uint32_t size)
+{
+	LLVMBuildMemSet(cg->b, ptr, LLVMConstInt(cg->i8, 0, 0), LLVMConstInt(cg->i64, size, 0),
+			1);
+}
+
+void cg_copy(struct cg *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t size)
+{
+	if (size)
+		LLVMBuildMemCpy(cg->b, dst, 1, src, 1, LLVMConstInt(cg->i64, size, 0));
+}
+
+static LLVMTypeRef int_type(struct cg *cg, uint32_t size)
+{
+	switch (size) {
+	case 1:
+		return cg->i8;
+	case 2:
+		return cg->i16;
+	case 4:
+		return cg->i32;
+	default:
+		return cg->i64;
+	}
+}
+
+LLVMValueRef cg_to_i64(struct cg *cg, LLVMValueRef v, const struct hk_type *t)
+{
+	LLVMTypeRef vt = LLVMTypeOf(v);
+
+	if (LLVMGetTypeKind(vt) == LLVMPointerTypeKind)
+		return LLVMBuildPtrToInt(cg->b, v, cg->i64, "");
+	if (LLVMGetIntTypeWidth(vt) == 64)
+		return v;
+	if (t && t->kind == TY_INT && t->is_signed)
+		return LLVMBuildSExt(cg->b, v, cg->i64, "");
+	return LLVMBuildZExt(cg->b, v, cg->i64, "");
+}
+
+LLVMValueRef cg_load(struct cg *cg, LLVMValueRef ptr, const struct hk_type *t)
+{
+	LLVMValueRef v;
+
+	if (!ty_is_scalar(t))
+		return ptr;
+	v = LLVMBuildLoad2(cg->b, int_type(cg, t->size), ptr, "");
+	LLVMSetAlignment(v, 1);
+	return cg_to_i64(cg, v, t);
+}
+
+void cg_store(struct cg *cg, LLVMValueRef dst, const struct hk_type *to, LLVMValueRef v,
+	      const struct hk_type *from)
+{
+	LLVMValueRef st;
+	int i;
+
+	if (ty_is_scalar(to)) {
+		LLVMValueRef x = cg_to_i64(cg, v, from);
+
+		if (to->size < 8)
+			x = LLVMBuildTrunc(cg->b, x, int_type(cg, to->size), "");
+		st = LLVMBuildStore(cg->b, x, dst);
+		LLVMSetAlignment(st, 1);
+		return;
+	}
+	if ((to->kind == TY_TUPLE || to->kind == TY_RECORD) && from &&
+	    (from->kind == TY_TUPLE || from->kind == TY_RECORD) && !ty_equal(to, from)) {
+		for (i = 0; i < to->nfields && i < from->nfields; i++) {
+			const struct ty_field *tf = &to->fields[i], *ff = &from->fields[i];
+			LLVMValueRef fv = cg_load(cg, cg_gep(cg, v, ff->offset), ff->type);
+
+			cg_store(cg, cg_gep(cg, dst, tf->offset), tf->type, fv, ff->type);
+		}
+		return;
+	}
+	if (from && from->size < to->size) {
+		cg_copy(cg, dst, v, from->size);
+		cg_zero(cg, cg_gep(cg, dst, from->size), to->size - from->size);
+		return;
+	}
+	cg_copy(cg, dst, v, to->size);
+}
+
+LLVMValueRef cg_map_ptr(struct cg *cg, const struct res_map *m)
+{
+	return cg->maps[m->id];
+}
+
+LLVMValueRef cg_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, LLVMValueRef src,
+			   enum ty_addrspace as, bool str)
+{
+	LLVMValueRef args[3] = {dst, LLVMBuildTrunc(cg->b, size, cg->i32, ""), cg_to_ptr(cg, src)};
+	int id;
+
+	if (as == AS_USER)
+		id = str ? H_PROBE_READ_USER_STR : H_PROBE_READ_USER;
+	else if (as == AS_KERNEL)
+		id = str ? H_PROBE_READ_KERNEL_STR : H_PROBE_READ_KERNEL;
+	else
+		id = str ? H_PROBE_READ_STR : H_PROBE_READ;
+	return cg_helper(cg, id, cg->i64, args, 3);
+}
+
+void cg_event(struct cg *cg, const struct res_event *ev, LLVMValueRef *args,
+	      const struct hk_type **arg_types)
+{
+	uint32_t total = (uint32_t)sizeof(struct event_hdr) + ev->size;
+	LLVMValueRef buf = cg_scratch(cg, total), a[4];
+	int i;
+
+	LLVMBuildStore(cg->b, LLVMConstInt(cg->i32, (unsigned)ev->id, 0), buf);
+	LLVMBuildStore(cg->b, LLVMConstInt(cg->i32, 0, 0), cg_gep(cg, buf, 4));
+	for (i = 0; i < ev->nargs; i++)
+		cg_store(cg, cg_gep(cg, buf, (uint32_t)sizeof(struct event_hdr) + ev->offsets[i]),
+			 ev->args[i], args[i], arg_types[i]);
+	a[0] = cg->maps[cg->res->ringbuf->id];
+	a[1] = buf;
+	a[2] = cg_const(cg, total);
+	a[3] = cg_const(cg, 0);
+	cg_helper(cg, H_RINGBUF_OUTPUT, cg->i64, a, 4);
+}
+
+/* ---- maps ------------------------------------------------------------------------ */
+
+/* The kernel key for m at key expression `key` (NULL: keyless); with
+ * room for a trailing u64 bucket when the aggregation is bucketed. */
+static LLVMValueRef map_key(struct cg *cg, const struct res_map *m, struct ast_node *key,
+			    LLVMValueRef bucket)
+{
+	LLVMValueRef k = cg_alloc(cg, m->key_size);
+
+	if (m->kind == RM_PERCPU_ARRAY || m->kind == RM_ARRAY) {
+		LLVMBuildStore(cg->b, LLVMConstInt(cg->i32, 0, 0), k);
+		return k;
+	}
+	cg_zero(cg, k, m->key_size);
+	if (key && m->key)
+		cg_store(cg, k, m->key, cg_expr(cg, key), key->type);
+	if (bucket)
+		cg_store(cg, cg_gep(cg, k, m->key_size - 8), &ty_u64, bucket, &ty_u64);
+	return k;
+}
+
+static LLVMValueRef map_lookup(struct cg *cg, const struct res_map *m, LLVMValueRef key)
+{
+	LLVMValueRef args[2] = {cg->maps[m->id], key};
+
+	return cg_helper(cg, H_MAP_LOOKUP, cg->ptr, args, 2);
+}
+
+static void map_update(struct cg *cg, const struct res_map *m, LLVMValueRef key, LLVMValueRef val,
+		       uint64_t flags)
+{
+	LLVMValueRef args[4] = {cg->maps[m->id], key, val, cg_const(cg, flags)};
+
+	cg_helper(cg, H_MAP_UPDATE, cg->i64, args, 4);
+}
+
+/* Reads @m[key]: the value, or zero when the key is absent. */
+static LLVMValueRef map_read(struct cg *cg, struct ast_node *n)
+{
+	const struct res_map *m = n->sema_map;
+	LLVMValueRef key = map_key(cg, m, n->lhs, NULL);
+	LLVMValueRef p = map_lookup(cg, m, key), res;
+	LLVMBasicBlockRef found = cg_block(cg, "found"), done = cg_block(cg, "done");
+	const struct hk_type *vt = m->value;
+	uint32_t sz = vt->kind == TY_AGG ? 8 : vt->size;
+
+	res = cg_alloc(cg, sz);
+	cg_zero(cg, res, sz);
+	LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, p, ""), done, found);
+	LLVMPositionBuilderAtEnd(cg->b, found);
+	if (vt->kind == TY_AGG) {
+		LLVMValueRef v = vt->agg->lower_read(cg, vt, p);
+
+		LLVMBuildStore(cg->b, v, res);
+	} else {
+		cg_copy(cg, res, p, sz);
+	}
+	LLVMBuildBr(cg->b, done);
+	LLVMPositionBuilderAtEnd(cg->b, done);
+	if (vt->kind == TY_AGG)
+		return LLVMBuildLoad2(cg->b, cg->i64, res, "");
+	return cg_load(cg, res, vt);
+}
+
+/* @m[k] = aggregation(args): update this CPU's value in place, inserting a
+ * zeroed value first when the key is new. */
+static void map_aggregate(struct cg *cg, struct ast_node *lhs, struct ast_node *call)
+{
+	const struct res_map *m = lhs->sema_map;
+	const struct agg_ops *agg = m->agg;
+	LLVMValueRef args[8] = {0}, key, p, bucket = NULL, zero;
+	LLVMBasicBlockRef miss, have, fail;
+	struct ast_node *a;
+	int i = 0;
+
+	for (a = call->body; a && i < 8; a = a->next, i++)
+		args[i] = ty_is_scalar(a->type) ? cg_expr(cg, a) : NULL;
+	if (agg->bucketed)
+		bucket = agg->lower_bucket(cg, call, args);
+	key = map_key(cg, m, lhs->lhs, bucket);
+	p = map_lookup(cg, m, key);
+	miss = cg_block(cg, "agg_new");
+	have = cg_block(cg, "agg_have");
+	fail = cg_block(cg, "agg_fail");
+	{
+		LLVMBasicBlockRef cur = LLVMGetInsertBlock(cg->b);
+		LLVMValueRef ptr_slot;
+
+		(void)cur;
+		ptr_slot = entry_alloca(cg, 8);
+		LLVMBuildStore(cg->b, p, ptr_slot);
+		LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, p, ""), miss, have);
+		LLVMPositionBuilderAtEnd(cg->b, miss);
+		zero = cg_alloc(cg, m->value_size);
+		cg_zero(cg, zero, m->value_size);
+		map_update(cg, m, key, zero, BPF_NOEXIST);
+		p = map_lookup(cg, m, key);
+		LLVMBuildStore(cg->b, p, ptr_slot);
+		LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, p, ""), fail, have);
+		LLVMPositionBuilderAtEnd(cg->b, have);
+		p = LLVMBuildLoad2(cg->b, cg->ptr, ptr_slot, "");
+		agg->lower_update(cg, call, p, args);
+		LLVMBuildBr(cg->b, fail);
+		LLVMPositionBuilderAtEnd(cg->b, fail);
+	}
+}
+
+static void map_store(struct cg *cg, struct ast_node *lhs, LLVMValueRef v,
+		      const struct hk_type *from)
+{
+	const struct res_map *m = lhs->sema_map;
+	LLVMValueRef key = map_key(cg, m, lhs->lhs, NULL);
+	LLVMValueRef val = cg_alloc(cg, m->value_size);
+
+	cg_store(cg, val, m->value, v, from);
+	map_update(cg, m, key, val, BPF_ANY);
+}
+
+/* ---- variables ---------------------------------------------------------------------- */
+
+static LLVMValueRef var_slot(struct cg *cg, struct scope_var *v)
+{
+	if (v->id >= cg->nvars) {
+		int n = v->id + 16;
+		LLVMValueRef *nv = ARENA_NEWN(cg->arena, LLVMValueRef, n);
+
+		if (cg->nvars)
+			memcpy(nv, cg->vars, sizeof(*nv) * (size_t)cg->nvars);
+		cg->vars = nv;
+		cg->nvars = n;
+	}
+	if (!cg->vars[v->id]) {
+		uint32_t sz = v->type ? v->type->size : 8;
+
+		cg->vars[v->id] = sz <= CG_STACK_LIMIT ? entry_alloca(cg, sz) : cg_scratch(cg, sz);
+	}
+	return cg->vars[v->id];
+}
+
+/* ---- expressions ------------------------------------------------------------------------- */
+
+static bool is_signed(const struct hk_type *t)
+{
+	return t && t->kind == TY_INT && t->is_signed;
+}
+
+static LLVMValueRef cg_str_literal(struct cg *cg, const char *s, uint32_t len)
+{
+	LLVMValueRef p = cg_alloc(cg, len + 1);
+	uint32_t i;
+
+	for (i = 0; i + 8 <= len + 1; i += 8) {
+		uint64_t w = 0;
+
+		memcpy(&w, s + i, 8 <= len + 1 - i ? 8 : len + 1 - i);
+		LLVMBuildStore(cg->b, cg_const(cg, w), cg_gep(cg, p, i));
+	}
+	for (; i < len + 1; i++)
+		LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, i < len ? (unsigned char)s[i] : 0, 0),
+			       cg_gep(cg, p, i));
+	return p;
+}
+
+/* Compares two strings (up to the shorter buffer or a NUL): i64 <0, 0, >0. */
+static LLVMValueRef cg_strcmp(struct cg *cg, LLVMValueRef a, uint32_t asz, LLVMValueRef b,
+			     uint32_t bsz)
+{
+	uint32_t n = asz < bsz ? asz : bsz;
+	LLVMValueRef res = entry_alloca(cg, 8), idx = entry_alloca(cg, 8), i, ca, cb, g;
+	LLVMBasicBlockRef head = cg_block(cg, "scmp_head"), body = cg_block(cg, "scmp_body"),
+			  diff = cg_block(cg, "scmp_diff"), next = cg_block(cg, "scmp_next"),
+			  done = cg_block(cg, "scmp_done");
+
+	LLVMBuildStore(cg->b, cg_const(cg, 0), res);
+	LLVMBuildStore(cg->b, cg_const(cg, 0), idx);
+	LLVMBuildBr(cg->b, head);
+	LLVMPositionBuilderAtEnd(cg->b, head);
+	i = LLVMBuildLoad2(cg->b, cg->i64, idx, "");
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntULT, i, cg_const(cg, n), ""), body,
+			done);
+	LLVMPositionBuilderAtEnd(cg->b, body);
+	g = LLVMBuildGEP2(cg->b, cg->i8, a, &i, 1, "");
+	ca = LLVMBuildZExt(cg->b, LLVMBuildLoad2(cg->b, cg->i8, g, ""), cg->i64, "");
+	g = LLVMBuildGEP2(cg->b, cg->i8, b, &i, 1, "");
+	cb = LLVMBuildZExt(cg->b, LLVMBuildLoad2(cg->b, cg->i8, g, ""), cg->i64, "");
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, ca, cb, ""), diff, next);
+	LLVMPositionBuilderAtEnd(cg->b, diff);
+	LLVMBuildStore(cg->b, LLVMBuildSub(cg->b, ca, cb, ""), res);
+	LLVMBuildBr(cg->b, done);
+	LLVMPositionBuilderAtEnd(cg->b, next);
+	LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, i, cg_const(cg, 1), ""), idx);
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, ca, cg_const(cg, 0), ""), done,
+			head);
+	LLVMPositionBuilderAtEnd(cg->b, done);
+	if (asz != bsz) {
+		/* Equal over the shorter buffer: the longer one must end there. */
+		LLVMValueRef r = LLVMBuildLoad2(cg->b, cg->i64, res, ""), longer, c, fin;
+		LLVMBasicBlockRef chk = cg_block(cg, "scmp_len"), out = cg_block(cg, "scmp_out");
+		LLVMValueRef last_nul = LLVMBuildICmp(cg->b, LLVMIntEQ, ca, cg_const(cg, 0), "");
+
+		(void)last_nul;
+		LLVMBuildCondBr(cg->b,
+				LLVMBuildAnd(cg->b,
+					     LLVMBuildICmp(cg->b, LLVMIntEQ, r, cg_const(cg, 0), ""),
+					     LLVMBuildICmp(cg->b, LLVMIntEQ,
+							   LLVMBuildLoad2(cg->b, cg->i64, idx, ""),
+							   cg_const(cg, n), ""),
+					     ""),
+				chk, out);
+		LLVMPositionBuilderAtEnd(cg->b, chk);
+		longer = asz > bsz ? a : b;
+		c = LLVMBuildZExt(cg->b, LLVMBuildLoad2(cg->b, cg->i8, cg_gep(cg, longer, n), ""),
+				  cg->i64, "");
+		fin = asz > bsz ? c : LLVMBuildSub(cg->b, cg_const(cg, 0), c, "");
+		LLVMBuildStore(cg->b, fin, res);
+		LLVMBuildBr(cg->b, out);
+		LLVMPositionBuilderAtEnd(cg->b, out);
+	}
+	return LLVMBuildLoad2(cg->b, cg->i64, res, "");
+}
+
+static LLVMValueRef bool_i64(struct cg *cg, LLVMValueRef i1)
+{
+	return LLVMBuildZExt(cg->b, i1, cg->i64, "");
+}
+
+static LLVMValueRef truthy(struct cg *cg, LLVMValueRef v)
+{
+	return LLVMBuildICmp(cg->b, LLVMIntNE, v, cg_const(cg, 0), "");
+}
+
+static LLVMValueRef arith(struct cg *cg, int op, LLVMValueRef l, LLVMValueRef r, bool sgn)
+{
+	switch (op) {
+	case '+':
+		return LLVMBuildAdd(cg->b, l, r, "");
+	case '-':
+		return LLVMBuildSub(cg->b, l, r, "");
+	case '*':
+		return LLVMBuildMul(cg->b, l, r, "");
+	case '/': {
+		/* x / 0 is 0 (as the BPF instruction does); avoid LLVM's UB. */
+		LLVMValueRef z = LLVMBuildICmp(cg->b, LLVMIntEQ, r, cg_const(cg, 0), "");
+		LLVMValueRef safe = LLVMBuildSelect(cg->b, z, cg_const(cg, 1), r, "");
+		LLVMValueRef q = sgn ? LLVMBuildSDiv(cg->b, l, safe, "") : LLVMBuildUDiv(cg->b, l, safe, "");
+
+		return LLVMBuildSelect(cg->b, z, cg_const(cg, 0), q, "");
+	}
+	case '%': {
+		LLVMValueRef z = LLVMBuildICmp(cg->b, LLVMIntEQ, r, cg_const(cg, 0), "");
+		LLVMValueRef safe = LLVMBuildSelect(cg->b, z, cg_const(cg, 1), r, "");
+		LLVMValueRef q = sgn ? LLVMBuildSRem(cg->b, l, safe, "") : LLVMBuildURem(cg->b, l, safe, "");
+
+		return LLVMBuildSelect(cg->b, z, l, q, "");
+	}
+	case '&':
+		return LLVMBuildAnd(cg->b, l, r, "");
+	case '|':
+		return LLVMBuildOr(cg->b, l, r, "");
+	case '^':
+		return LLVMBuildXor(cg->b, l, r, "");
+	case TOK_SHL:
+		return LLVMBuildShl(cg->b, l, LLVMBuildAnd(cg->b, r, cg_const(cg, 63), ""), "");
+	case TOK_SHR:
+		r = LLVMBuildAnd(cg->b, r, cg_const(cg, 63), "");
+		return sgn ? LLVMBuildAShr(cg->b, l, r, "") : LLVMBuildLShr(cg->b, l, r, "");
+	}
+	return cg_const(cg, 0);
+}
+
+static LLVMValueRef cg_binop(struct cg *cg, struct ast_node *n)
+{
+	const struct hk_type *lt = n->lhs->type, *rt = n->rhs->type;
+	bool sgn = is_signed(lt) || is_signed(rt);
+	LLVMValueRef l, r;
+	LLVMIntPredicate pred;
+
+	if (n->op == TOK_LAND || n->op == TOK_LOR) {
+		LLVMBasicBlockRef rhs_bb = cg_block(cg, "logic_rhs"), done = cg_block(cg, "logic_done");
+		LLVMValueRef res = entry_alloca(cg, 8);
+
+		l = truthy(cg, cg_expr(cg, n->lhs));
+		LLVMBuildStore(cg->b, bool_i64(cg, l), res);
+		if (n->op == TOK_LAND)
+			LLVMBuildCondBr(cg->b, l, rhs_bb, done);
+		else
+			LLVMBuildCondBr(cg->b, l, done, rhs_bb);
+		LLVMPositionBuilderAtEnd(cg->b, rhs_bb);
+		r = truthy(cg, cg_expr(cg, n->rhs));
+		LLVMBuildStore(cg->b, bool_i64(cg, r), res);
+		LLVMBuildBr(cg->b, done);
+		LLVMPositionBuilderAtEnd(cg->b, done);
+		return LLVMBuildLoad2(cg->b, cg->i64, res, "");
+	}
+	l = cg_expr(cg, n->lhs);
+	r = cg_expr(cg, n->rhs);
+	if (lt->kind == TY_STRING && rt->kind == TY_STRING) {
+		LLVMValueRef c = cg_strcmp(cg, l, lt->size, r, rt->size);
+
+		l = c;
+		r = cg_const(cg, 0);
+		sgn = true;
+	} else if (lt->kind == TY_PTR && (n->op == '+' || n->op == '-') && ty_is_int(rt)) {
+		uint32_t esz = lt->elem && lt->elem->size ? lt->elem->size : 1;
+
+		r = LLVMBuildMul(cg->b, r, cg_const(cg, esz), "");
+		return arith(cg, n->op, l, r, false);
+	}
+	switch (n->op) {
+	case TOK_EQ:
+		pred = LLVMIntEQ;
+		break;
+	case TOK_NE:
+		pred = LLVMIntNE;
+		break;
+	case '<':
+		pred = sgn ? LLVMIntSLT : LLVMIntULT;
+		break;
+	case '>':
+		pred = sgn ? LLVMIntSGT : LLVMIntUGT;
+		break;
+	case TOK_LE:
+		pred = sgn ? LLVMIntSLE : LLVMIntULE;
+		break;
+	case TOK_GE:
+		pred = sgn ? LLVMIntSGE : LLVMIntUGE;
+		break;
+	default:
+		return arith(cg, n->op, l, r, is_signed(lt) && (is_signed(rt) || n->op == TOK_SHR));
+	}
+	return bool_i64(cg, LLVMBuildICmp(cg->b, pred, l, r, ""));
+}
+
+/* Address of an lvalue-ish operand for ++/--/compound assignment. */
+static LLVMValueRef cg_update(struct cg *cg, struct ast_node *lhs, int op, LLVMValueRef rhs,
+			      bool return_old)
+{
+	LLVMValueRef old, nv;
+	const struct hk_type *t = lhs->type;
+
+	if (lhs->kind == AST_VAR) {
+		LLVMValueRef slot = var_slot(cg, lhs->sema_var);
+
+		old = cg_load(cg, slot, lhs->sema_var->type);
+		nv = arith(cg, op, old, rhs, is_signed(t));
+		cg_store(cg, slot, lhs->sema_var->type, nv, &ty_s64);
+	} else {
+		old = map_read(cg, lhs);
+		nv = arith(cg, op, old, rhs, is_signed(t));
+		map_store(cg, lhs, nv, &ty_s64);
+	}
+	return return_old ? old : nv;
+}
+
+static LLVMValueRef cg_field(struct cg *cg, struct ast_node *n)
+{
+	const struct hk_type *bt = n->lhs->type, *st;
+	const struct ty_field *f;
+	LLVMValueRef base = cg_expr(cg, n->lhs), addr;
+
+	if (bt->kind == TY_TUPLE && n->is_count) {
+		f = &bt->fields[n->ival];
+		return cg_load(cg, cg_gep(cg, base, f->offset), f->type);
+	}
+	st = bt->kind == TY_PTR ? bt->elem : bt;
+	f = ty_field_find(st, n->name);
+	if (!f)
+		return cg_const(cg, 0);
+	if (bt->kind != TY_PTR)
+		return cg_load(cg, cg_gep(cg, base, f->offset), f->type);
+	addr = LLVMBuildAdd(cg->b, base, cg_const(cg, f->offset), "");
+	if (st->is_ctx) {
+		/* The probe context is read directly at a constant offset. */
+		LLVMValueRef p = cg_gep(cg, cg->ctx, f->offset), v;
+
+		if (f->type->data_loc) {
+			LLVMValueRef dl, off, buf, src;
+
+			dl = LLVMBuildLoad2(cg->b, cg->i32, p, "");
+			off = LLVMBuildZExt(cg->b, LLVMBuildAnd(cg->b, dl, LLVMConstInt(cg->i32, 0xffff, 0), ""), cg->i64, "");
+			src = LLVMBuildGEP2(cg->b, cg->i8, cg->ctx, &off, 1, "");
+			buf = cg_scratch(cg, f->type->size);
+			cg_zero(cg, buf, f->type->size);
+			cg_probe_read(cg, buf, cg_const(cg, f->type->size), src, AS_KERNEL, true);
+			return buf;
+		}
+		if (!ty_is_scalar(f->type)) {
+			LLVMValueRef buf = cg_alloc(cg, f->type->size);
+
+			cg_copy(cg, buf, p, f->type->size);
+			return buf;
+		}
+		v = LLVMBuildLoad2(cg->b, int_type(cg, f->type->size), p, "");
+		LLVMSetAlignment(v, 1);
+		return cg_to_i64(cg, v, f->type);
+	}
+	{
+		LLVMValueRef buf = cg_alloc(cg, f->type->size);
+
+		cg_zero(cg, buf, f->type->size);
+		cg_probe_read(cg, buf, cg_const(cg, f->type->size), addr, bt->as, false);
+		return cg_load(cg, buf, f->type);
+	}
+}
+
+static LLVMValueRef cg_ternary(struct cg *cg, struct ast_node *n)
+{
+	LLVMBasicBlockRef tb = cg_block(cg, "tern_then"), eb = cg_block(cg, "tern_else"),
+			  done = cg_block(cg, "tern_done");
+	const struct hk_type *t = n->type;
+	bool scalar = ty_is_scalar(t);
+	LLVMValueRef res = scalar ? entry_alloca(cg, 8) : cg_alloc(cg, t->size), c, v;
+
+	c = cg_expr(cg, n->cond);
+	if (!n->then)
+		LLVMBuildStore(cg->b, c, res);
+	LLVMBuildCondBr(cg->b, truthy(cg, c), tb, eb);
+	LLVMPositionBuilderAtEnd(cg->b, tb);
+	if (n->then) {
+		v = cg_expr(cg, n->then);
+		if (scalar)
+			LLVMBuildStore(cg->b, v, res);
+		else
+			cg_store(cg, res, t, v, n->then->type);
+	}
+	LLVMBuildBr(cg->b, done);
+	LLVMPositionBuilderAtEnd(cg->b, eb);
+	v = cg_expr(cg, n->els);
+	if (scalar)
+		LLVMBuildStore(cg->b, v, res);
+	else
+		cg_store(cg, res, t, v, n->els->type);
+	LLVMBuildBr(cg->b, done);
+	LLVMPositionBuilderAtEnd(cg->b, done);
+	return scalar ? LLVMBuildLoad2(cg->b, cg->i64, res, "") : res;
+}
+
+LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
+{
+	LLVMValueRef v;
+
+	switch (n->kind) {
+	case AST_INT:
+	case AST_BOOL:
+		return cg_const(cg, n->is_unsigned ? n->uval : (uint64_t)n->ival);
+	case AST_STR:
+		return cg_str_literal(cg, n->str, n->slen);
+	case AST_POSITIONAL:
+		if (n->is_count || ty_is_int(n->type))
+			return cg_const(cg, (uint64_t)(intptr_t)n->sema_data);
+		return cg_str_literal(cg, n->sema_data, n->type->size - 1);
+	case AST_VAR:
+		return cg_load(cg, var_slot(cg, n->sema_var), n->sema_var->type);
+	case AST_MAP:
+		return map_read(cg, n);
+	case AST_IDENT:
+		if (n->sema_builtin)
+			return n->sema_builtin->lower(cg, n);
+		return cg->probe->ops->lower_ident(cg, cg->probe, n);
+	case AST_CALL:
+		v = n->sema_builtin->lower(cg, n);
+		return v ? v : cg_const(cg, 0);
+	case AST_BINOP:
+		return cg_binop(cg, n);
+	case AST_UNOP:
+		v = cg_expr(cg, n->lhs);
+		switch (n->op) {
+		case '-':
+			return LLVMBuildNeg(cg->b, v, "");
+		case '~':
+			return LLVMBuildNot(cg->b, v, "");
+		case '!':
+			return bool_i64(cg, LLVMBuildICmp(cg->b, LLVMIntEQ, v, cg_const(cg, 0), ""));
+		case '*': {
+			LLVMValueRef buf = cg_alloc(cg, n->type->size);
+
+			cg_zero(cg, buf, n->type->size);
+			cg_probe_read(cg, buf, cg_const(cg, n->type->size), v, n->lhs->type->as, false);
+			return cg_load(cg, buf, n->type);
+		}
+		}
+		return v;
+	case AST_INCDEC:
+		return cg_update(cg, n->lhs, n->op == TOK_INC ? '+' : '-', cg_const(cg, 1), n->is_post);
+	case AST_TERNARY:
+		return cg_ternary(cg, n);
+	case AST_FIELD:
+	case AST_ARROW:
+		return cg_field(cg, n);
+	case AST_CAST:
+		v = cg_to_i64(cg, cg_expr(cg, n->lhs), n->lhs->type);
+		if (n->type->kind == TY_BOOL)
+			return bool_i64(cg, truthy(cg, v));
+		if (n->type->size < 8)
+			v = cg_to_i64(cg, LLVMBuildTrunc(cg->b, v, int_type(cg, n->type->size), ""),
+				      n->type);
+		return v;
+	case AST_TUPLE:
+	case AST_RECORD: {
+		LLVMValueRef p = cg_alloc(cg, n->type->size);
+		struct ast_node *e;
+		int i = 0;
+
+		cg_zero(cg, p, n->type->size);
+		for (e = n->body; e; e = e->next, i++) {
+			struct ast_node *val = n->kind == AST_RECORD ? e->rhs : e;
+			const struct ty_field *f = &n->type->fields[i];
+
+			cg_store(cg, cg_gep(cg, p, f->offset), f->type, cg_expr(cg, val), val->type);
+		}
+		return p;
+	}
+	case AST_SIZEOF:
+		return cg_const(cg, (uint64_t)(uintptr_t)n->sema_data);
+	default:
+		cg_error(cg, n->loc, "cannot generate code for %s", ast_kind_name(n->kind));
+		return cg_const(cg, 0);
+	}
+}
+
+/* ---- statements ------------------------------------------------------------------------- */
+
+static void cg_if(struct cg *cg, struct ast_node *n)
+{
+	LLVMBasicBlockRef tb = cg_block(cg, "if_then"), eb = n->els ? cg_block(cg, "if_else") : NULL,
+			  done = cg_block(cg, "if_done");
+
+	LLVMBuildCondBr(cg->b, truthy(cg, cg_expr(cg, n->cond)), tb, eb ? eb : done);
+	LLVMPositionBuilderAtEnd(cg->b, tb);
+	cg_block_stmts(cg, n->then);
+	LLVMBuildBr(cg->b, done);
+	if (eb) {
+		LLVMPositionBuilderAtEnd(cg->b, eb);
+		if (n->els->kind == AST_IF)
+			cg_if(cg, n->els);
+		else
+			cg_block_stmts(cg, n->els);
+		LLVMBuildBr(cg->b, done);
+	}
+	LLVMPositionBuilderAtEnd(cg->b, done);
+}
+
+static void cg_loop(struct cg *cg, struct ast_node *n)
+{
+	LLVMBasicBlockRef head = cg_block(cg, "loop_head"), body = cg_block(cg, "loop_body"),
+			  step = cg_block(cg, "loop_step"), done = cg_block(cg, "loop_done");
+	LLVMValueRef slot = NULL, hi = NULL;
+
+	if (cg->nloops >= CG_MAX_LOOPS) {
+		cg_error(cg, n->loc, "loops are nested too deeply");
+		return;
+	}
+	if (n->kind == AST_FOR_RANGE) {
+		slot = var_slot(cg, n->lhs->sema_var);
+		LLVMBuildStore(cg->b, cg_expr(cg, n->cond), slot);
+		hi = cg_expr(cg, n->rhs);
+	}
+	LLVMBuildBr(cg->b, head);
+	LLVMPositionBuilderAtEnd(cg->b, head);
+	if (n->kind == AST_WHILE)
+		LLVMBuildCondBr(cg->b, truthy(cg, cg_expr(cg, n->cond)), body, done);
+	else
+		LLVMBuildCondBr(cg->b,
+				LLVMBuildICmp(cg->b, LLVMIntSLT, LLVMBuildLoad2(cg->b, cg->i64, slot, ""),
+					      hi, ""),
+				body, done);
+	LLVMPositionBuilderAtEnd(cg->b, body);
+	cg->brk[cg->nloops] = done;
+	cg->cont[cg->nloops] = step;
+	cg->nloops++;
+	cg_block_stmts(cg, n->then);
+	cg->nloops--;
+	LLVMBuildBr(cg->b, step);
+	LLVMPositionBuilderAtEnd(cg->b, step);
+	if (slot)
+		LLVMBuildStore(cg->b,
+			       LLVMBuildAdd(cg->b, LLVMBuildLoad2(cg->b, cg->i64, slot, ""),
+					    cg_const(cg, 1), ""),
+			       slot);
+	LLVMBuildBr(cg->b, head);
+	LLVMPositionBuilderAtEnd(cg->b, done);
+}
+
+/* After a terminator (break, return...), later code goes to an unreachable block. */
+static void dead_block(struct cg *cg)
+{
+	LLVMPositionBuilderAtEnd(cg->b, cg_block(cg, "dead"));
+}
+
+static void cg_stmt(struct cg *cg, struct ast_node *n)
+{
+	cg_object_set_loc(&cg->o, cg->b, cg->fn, (unsigned)n->loc.first_line,
+			  (unsigned)n->loc.first_column);
+	switch (n->kind) {
+	case AST_EXPR_STMT:
+		cg_expr(cg, n->lhs);
+		break;
+	case AST_ASSIGN:
+		if (n->lhs->kind == AST_MAP && n->rhs->kind == AST_CALL && n->rhs->sema_builtin &&
+		    n->rhs->sema_builtin->kind == BI_AGG) {
+			map_aggregate(cg, n->lhs, n->rhs);
+		} else if (n->op != '=') {
+			cg_update(cg, n->lhs, n->op, cg_expr(cg, n->rhs), false);
+		} else if (n->lhs->kind == AST_VAR) {
+			LLVMValueRef v = cg_expr(cg, n->rhs);
+
+			cg_store(cg, var_slot(cg, n->lhs->sema_var), n->lhs->sema_var->type, v,
+				 n->rhs->type);
+		} else {
+			map_store(cg, n->lhs, cg_expr(cg, n->rhs), n->rhs->type);
+		}
+		break;
+	case AST_LET:
+		if (n->rhs) {
+			LLVMValueRef v = cg_expr(cg, n->rhs);
+
+			cg_store(cg, var_slot(cg, n->lhs->sema_var), n->lhs->sema_var->type, v,
+				 n->rhs->type);
+		} else if (n->lhs->sema_var->type) {
+			cg_zero(cg, var_slot(cg, n->lhs->sema_var), n->lhs->sema_var->type->size);
+		}
+		break;
+	case AST_IF:
+		cg_if(cg, n);
+		break;
+	case AST_WHILE:
+	case AST_FOR_RANGE:
+		cg_loop(cg, n);
+		break;
+	case AST_UNROLL: {
+		int64_t i, cnt = n->lhs->ival;
+
+		for (i = 0; i < cnt; i++)
+			cg_block_stmts(cg, n->then);
+		break;
+	}
+	case AST_BREAK:
+	case AST_CONTINUE:
+		LLVMBuildBr(cg->b, n->kind == AST_BREAK ? cg->brk[cg->nloops - 1]
+							: cg->cont[cg->nloops - 1]);
+		dead_block(cg);
+		break;
+	case AST_RETURN:
+		if (n->lhs)
+			cg_expr(cg, n->lhs);
+		LLVMBuildBr(cg->b, cg->exit);
+		dead_block(cg);
+		break;
+	case AST_BLOCK:
+		cg_block_stmts(cg, n);
+		break;
+	default:
+		cg_error(cg, n->loc, "cannot generate code for %s", ast_kind_name(n->kind));
+		break;
+	}
+}
+
+static void cg_block_stmts(struct cg *cg, struct ast_node *blk)
+{
+	struct ast_node *st;
+
+	if (!blk)
+		return;
+	for (st = blk->kind == AST_BLOCK ? blk->body : blk; st; st = st->next)
+		cg_stmt(cg, st);
+}
+
+/* ---- programs and the module ---------------------------------------------------------- */
+
+static void cg_probe_program(struct cg *cg, struct ast_node *probe, struct res_probe *p)
+{
+	LLVMBasicBlockRef body;
+
+	cg->probe = p;
+	cg->fn = cg_object_prog(&cg->o, p->prog_name, p->section);
+	if (!cg->fn) {
+		cg_error(cg, p->loc, "cannot create the program for '%s': %s", p->spec, cg->o.errmsg);
+		return;
+	}
+	cg->ctx = LLVMGetParam(cg->fn, 0);
+	cg->entry = cg_block(cg, "entry");
+	body = cg_block(cg, "body");
+	cg->exit = cg_block(cg, "exit");
+	cg->scratch = NULL;
+	cg->scratch_off = 0;
+	cg->stack_used = 0;
+	cg->vars = NULL;
+	cg->nvars = 0;
+	cg->nloops = 0;
+	LLVMPositionBuilderAtEnd(cg->b, cg->exit);
+	cg_object_set_loc(&cg->o, cg->b, cg->fn, (unsigned)probe->loc.first_line,
+			  (unsigned)probe->loc.first_column);
+	LLVMBuildRet(cg->b, cg_const(cg, 0));
+	LLVMPositionBuilderAtEnd(cg->b, cg->entry);
+	LLVMBuildBr(cg->b, body);
+	LLVMPositionBuilderAtEnd(cg->b, body);
+	if (probe->pred) {
+		LLVMBasicBlockRef go = cg_block(cg, "pred_ok");
+
+		cg_object_set_loc(&cg->o, cg->b, cg->fn, (unsigned)probe->pred->loc.first_line,
+				  (unsigned)probe->pred->loc.first_column);
+		LLVMBuildCondBr(cg->b, truthy(cg, cg_expr(cg, probe->pred)), go, cg->exit);
+		LLVMPositionBuilderAtEnd(cg->b, go);
+	}
+	cg_block_stmts(cg, probe->then);
+	LLVMBuildBr(cg->b, cg->exit);
+}
+
+static int map_type_of(enum res_map_kind k)
+{
+	switch (k) {
+	case RM_HASH:
+		return BPF_MAP_TYPE_HASH;
+	case RM_PERCPU_HASH:
+		return BPF_MAP_TYPE_PERCPU_HASH;
+	case RM_LRU_HASH:
+		return BPF_MAP_TYPE_LRU_HASH;
+	case RM_PERCPU_LRU_HASH:
+		return BPF_MAP_TYPE_LRU_PERCPU_HASH;
+	case RM_ARRAY:
+		return BPF_MAP_TYPE_ARRAY;
+	case RM_PERCPU_ARRAY:
+		return BPF_MAP_TYPE_PERCPU_ARRAY;
+	case RM_RINGBUF:
+		return BPF_MAP_TYPE_RINGBUF;
+	case RM_STACK_TRACE:
+		return BPF_MAP_TYPE_STACK_TRACE;
+	}
+	return BPF_MAP_TYPE_HASH;
+}
+
+int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
+	       const struct cg_options *opt, struct diag_set *d, void **elf, size_t *len)
+{
+	struct cg cg = {0};
+	struct ast_node *it;
+	struct res_map *scratch;
+	LLVMValueRef placeholder, real;
+	char *err = NULL;
+	int i, rc = -1, nerr = d->nerrors;
+
+	cg.arena = a;
+	cg.res = res;
+	cg.diag = d;
+	if (cg_object_init(&cg.o, "hawk") < 0) {
+		diag_error_noloc(d, "codegen: %s", cg.o.errmsg);
+		goto out;
+	}
+	cg.b = LLVMCreateBuilderInContext(cg.o.ctx);
+	cg.i1 = LLVMInt1TypeInContext(cg.o.ctx);
+	cg.i8 = LLVMInt8TypeInContext(cg.o.ctx);
+	cg.i16 = LLVMInt16TypeInContext(cg.o.ctx);
+	cg.i32 = LLVMInt32TypeInContext(cg.o.ctx);
+	cg.i64 = LLVMInt64TypeInContext(cg.o.ctx);
+	cg.ptr = LLVMPointerTypeInContext(cg.o.ctx, 0);
+
+	cg.maps = ARENA_NEWN(a, LLVMValueRef, res->nmaps + 1);
+	for (i = 0; i < res->nmaps; i++) {
+		struct res_map *m = res->maps[i];
+		uint32_t key = m->key_size, val = m->value_size;
+
+		if (m->kind == RM_RINGBUF)
+			key = val = 0;
+		cg.maps[i] = cg_object_map(&cg.o, m->elf_name, map_type_of(m->kind), m->max_entries,
+					   key, val, 0);
+		if (!cg.maps[i]) {
+			diag_error(d, m->loc, "codegen: map '%s': %s", m->name, cg.o.errmsg);
+			goto out;
+		}
+	}
+	/* The scratch map's size is known only after lowering: use a stand-in. */
+	placeholder = LLVMAddGlobal(cg.o.mod, cg.i64, "hawk_scratch_placeholder");
+	cg.scratch_map = placeholder;
+
+	for (it = prog->body; it; it = it->next) {
+		struct res_probe **pts;
+
+		if (it->kind != AST_PROBE)
+			continue;
+		pts = it->sema_data;
+		for (i = 0; i < it->sema_id; i++)
+			cg_probe_program(&cg, it, pts[i]);
+	}
+	if (d->nerrors > nerr)
+		goto out;
+
+	scratch = ARENA_NEW(a, struct res_map);
+	scratch->name = "scratch";
+	scratch->elf_name = "hawk_scratch";
+	scratch->internal = true;
+	scratch->kind = RM_ARRAY;
+	scratch->key_size = 4;
+	scratch->value_size = cg.scratch_size ? cg.scratch_size : 8;
+	scratch->max_entries = 1; /* the runtime sets it to the number of CPUs */
+	scratch->id = res->nmaps;
+	real = cg_object_map(&cg.o, "hawk_scratch", BPF_MAP_TYPE_ARRAY, 1, 4, scratch->value_size, 0);
+	if (!real) {
+		diag_error_noloc(d, "codegen: scratch map: %s", cg.o.errmsg);
+		goto out;
+	}
+	LLVMReplaceAllUsesWith(placeholder, real);
+	LLVMDeleteGlobal(placeholder);
+	{
+		struct res_map **nm = ARENA_NEWN(a, struct res_map *, res->nmaps + 1);
+
+		memcpy(nm, res->maps, sizeof(*nm) * (size_t)res->nmaps);
+		nm[res->nmaps++] = scratch;
+		res->maps = nm;
+	}
+
+	if (opt && opt->dump_ir) {
+		char *ir = LLVMPrintModuleToString(cg.o.mod);
+
+		fputs(ir, stderr);
+		LLVMDisposeMessage(ir);
+	}
+	if (cg_object_optimize(&cg.o, &err) < 0) {
+		diag_error_noloc(d, "codegen: %s", err);
+		free(err);
+		goto out;
+	}
+	if (opt && (opt->dump_ir_opt || opt->emit_llvm)) {
+		char *ir = LLVMPrintModuleToString(cg.o.mod);
+
+		if (opt->dump_ir_opt)
+			fputs(ir, stderr);
+		if (opt->emit_llvm) {
+			FILE *f = fopen(opt->emit_llvm, "w");
+
+			if (!f) {
+				diag_error_noloc(d, "cannot write %s", opt->emit_llvm);
+			} else {
+				fputs(ir, f);
+				fclose(f);
+			}
+		}
+		LLVMDisposeMessage(ir);
+	}
+	if (cg_object_emit(&cg.o, elf, len, &err) < 0) {
+		diag_error_noloc(d, "codegen: %s", err);
+		free(err);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (cg.b)
+		LLVMDisposeBuilder(cg.b);
+	cg_object_dispose(&cg.o);
+	return rc;
+}

@@ -1,0 +1,107 @@
+/*
+ * cg.h - codegen internals shared with stdlib modules' lower callbacks.
+ *
+ * Value convention: an expression of a scalar type (ty_is_scalar) lowers to
+ * an i64 (pointers as integers); any other type lowers to a pointer to its
+ * bytes (on the stack when small, else in this CPU's scratch area).
+ * Temporaries are never freed within a program: the scratch area is sized
+ * for the largest program, so nothing big ever lives on the 512-byte stack.
+ */
+#ifndef HAWK_CG_H
+#define HAWK_CG_H
+
+#include <llvm-c/Core.h>
+
+#include "../lang/arena.h"
+#include "../lang/diag.h"
+#include "../lang/resources.h"
+#include "../lang/types.h"
+#include "../lang/ast.h"
+#include "cg_object.h"
+
+#define CG_MAX_LOOPS 64
+#define CG_STACK_LIMIT 64 /* temporaries up to this size go on the stack */
+
+struct cg {
+	struct cg_object o;
+	LLVMBuilderRef b;
+	struct arena *arena;
+	struct resources *res;
+	struct diag_set *diag;
+	LLVMTypeRef i1, i8, i16, i32, i64, ptr;
+	LLVMValueRef *maps;     /* per res_map id: its global */
+	LLVMValueRef scratch_map;
+
+	/* the program being built */
+	struct res_probe *probe;
+	LLVMValueRef fn, ctx;   /* function, ctx argument (ptr) */
+	LLVMBasicBlockRef entry; /* allocas and the scratch lookup; ends with a br */
+	LLVMBasicBlockRef exit;  /* returns 0 */
+	LLVMValueRef scratch;   /* this CPU's scratch base (ptr), created lazily */
+	uint32_t scratch_off;   /* bytes of scratch used by this program */
+	uint32_t scratch_size;  /* the most any program used */
+	uint32_t stack_used;    /* bytes of stack temporaries in this program */
+	LLVMBasicBlockRef brk[CG_MAX_LOOPS], cont[CG_MAX_LOOPS];
+	int nloops;
+	LLVMValueRef *vars;     /* per scope_var id: its storage (ptr) */
+	int nvars;
+};
+
+LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n);
+LLVMValueRef cg_const(struct cg *cg, uint64_t v);  /* i64 constant */
+LLVMValueRef cg_helper(struct cg *cg, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
+/* Temporary memory of size bytes (stack if small, else scratch). */
+LLVMValueRef cg_alloc(struct cg *cg, uint32_t size);
+/* Memory in the scratch area (never the stack). */
+LLVMValueRef cg_scratch(struct cg *cg, uint32_t size);
+void cg_zero(struct cg *cg, LLVMValueRef ptr, uint32_t size);
+void cg_copy(struct cg *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
+LLVMValueRef cg_gep(struct cg *cg, LLVMValueRef ptr, uint32_t off);
+/* Stores value v (of type from) into dst laid out as type to (widening,
+ * narrowing, string truncation/padding, tuple element-wise). */
+void cg_store(struct cg *cg, LLVMValueRef dst, const struct hk_type *to, LLVMValueRef v,
+	      const struct hk_type *from);
+/* Loads a value of type t from ptr: scalars as i64, others return ptr. */
+LLVMValueRef cg_load(struct cg *cg, LLVMValueRef ptr, const struct hk_type *t);
+/* Integer value as i64 with the source type's signedness applied. */
+LLVMValueRef cg_to_i64(struct cg *cg, LLVMValueRef v, const struct hk_type *t);
+LLVMValueRef cg_to_ptr(struct cg *cg, LLVMValueRef v); /* i64 -> ptr */
+/* Writes an event: header, then each argument at its offset; ringbuf output. */
+void cg_event(struct cg *cg, const struct res_event *ev, LLVMValueRef *args,
+	      const struct hk_type **arg_types);
+/* Looks up the CPU id etc. */
+LLVMValueRef cg_map_ptr(struct cg *cg, const struct res_map *m);
+/* A new basic block in the current function. */
+LLVMBasicBlockRef cg_block(struct cg *cg, const char *name);
+/* bpf_probe_read{,_str} choosing the helper by address space. */
+LLVMValueRef cg_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, LLVMValueRef src,
+			   enum ty_addrspace as, bool str);
+/* Error out of codegen with a located message (e.g. an unsupported case). */
+void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* BPF helper ids (enum bpf_func_id) used across modules. */
+enum {
+	H_MAP_LOOKUP = 1,
+	H_MAP_UPDATE = 2,
+	H_MAP_DELETE = 3,
+	H_PROBE_READ = 4,
+	H_KTIME_GET_NS = 5,
+	H_GET_PRANDOM_U32 = 7,
+	H_GET_SMP_PROCESSOR_ID = 8,
+	H_GET_CURRENT_PID_TGID = 14,
+	H_GET_CURRENT_UID_GID = 15,
+	H_GET_CURRENT_COMM = 16,
+	H_GET_CURRENT_TASK = 35,
+	H_PROBE_READ_STR = 45,
+	H_GET_CURRENT_CGROUP_ID = 80,
+	H_PROBE_READ_USER = 112,
+	H_PROBE_READ_KERNEL = 113,
+	H_PROBE_READ_USER_STR = 114,
+	H_PROBE_READ_KERNEL_STR = 115,
+	H_KTIME_GET_BOOT_NS = 125,
+	H_RINGBUF_OUTPUT = 130,
+	H_KTIME_GET_TAI_NS = 208,
+};
+
+#endif

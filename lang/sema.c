@@ -1,0 +1,1424 @@
+/*
+ * sema.c - semantic analysis of a parsed program.
+ *
+ * Order of work (sema_run):
+ *   1. top-level items: config blocks, C definitions, unsupported constructs;
+ *   2. attach points expanded by their probe modules into res_probe entries;
+ *   3. probe bodies checked twice: a quiet pass that learns the key and value
+ *      types of every map from every assignment (so a map may be read in a
+ *      probe that comes before the one assigning it), then a reporting pass;
+ *   4. maps finalised (kind, sizes) into the resource summary.
+ * Invariants: every expression node gets a non-NULL type (ty_none on error);
+ * nothing is printed here: problems go to the diagnostics set.
+ */
+#include "sema.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modules.h"
+#include "types.h"
+
+#define MAX_LOOP_DEPTH 64
+
+static struct hk_type *check_expr(struct sema *s, struct ast_node *n);
+static void check_stmt(struct sema *s, struct ast_node *n);
+static void check_block(struct sema *s, struct ast_node *blk, bool new_scope);
+
+/* ---- diagnostics that respect the quiet pass ---------------------------- */
+
+static void vreport(struct sema *s, enum diag_level lvl, struct loc loc, const char *fmt,
+		    va_list ap)
+{
+	char buf[1024];
+
+	if (s->quiet)
+		return;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (lvl == DIAG_ERROR)
+		diag_error(s->diag, loc, "%s", buf);
+	else if (lvl == DIAG_WARNING)
+		diag_warn(s->diag, loc, "%s", buf);
+	else
+		diag_note(s->diag, loc, "%s", buf);
+}
+
+void sema_error(struct sema *s, struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(s, DIAG_ERROR, loc, fmt, ap);
+	va_end(ap);
+}
+
+void sema_warn(struct sema *s, struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(s, DIAG_WARNING, loc, fmt, ap);
+	va_end(ap);
+}
+
+void sema_note(struct sema *s, struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(s, DIAG_NOTE, loc, fmt, ap);
+	va_end(ap);
+}
+
+struct ast_node *sema_arg(struct ast_node *call, int n)
+{
+	struct ast_node *a = call->body;
+
+	while (a && n-- > 0)
+		a = a->next;
+	return a;
+}
+
+/* ---- constants ------------------------------------------------------------ */
+
+static bool const_eval(struct sema *s, struct ast_node *n, int64_t *v)
+{
+	int64_t a, b;
+
+	switch (n->kind) {
+	case AST_INT:
+	case AST_BOOL:
+		*v = n->ival;
+		return true;
+	case AST_POSITIONAL:
+		if (n->is_count) {
+			*v = s->opt ? s->opt->nparams : 0;
+			return true;
+		}
+		if (n->type && ty_is_int(n->type)) {
+			*v = (int64_t)(intptr_t)n->sema_data;
+			return true;
+		}
+		return false;
+	case AST_UNOP:
+		if (!const_eval(s, n->lhs, &a))
+			return false;
+		switch (n->op) {
+		case '-':
+			*v = (int64_t)(0 - (uint64_t)a);
+			return true;
+		case '~':
+			*v = ~a;
+			return true;
+		case '!':
+			*v = !a;
+			return true;
+		}
+		return false;
+	case AST_BINOP:
+		if (!const_eval(s, n->lhs, &a) || !const_eval(s, n->rhs, &b))
+			return false;
+		switch (n->op) {
+		case '+':
+			*v = (int64_t)((uint64_t)a + (uint64_t)b);
+			return true;
+		case '-':
+			*v = (int64_t)((uint64_t)a - (uint64_t)b);
+			return true;
+		case '*':
+			*v = (int64_t)((uint64_t)a * (uint64_t)b);
+			return true;
+		case '/':
+			if (!b)
+				return false;
+			*v = a / b;
+			return true;
+		case '%':
+			if (!b)
+				return false;
+			*v = a % b;
+			return true;
+		case TOK_SHL:
+			*v = (int64_t)((uint64_t)a << (b & 63));
+			return true;
+		case TOK_SHR:
+			*v = a >> (b & 63);
+			return true;
+		case '&':
+			*v = a & b;
+			return true;
+		case '|':
+			*v = a | b;
+			return true;
+		case '^':
+			*v = a ^ b;
+			return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+int sema_const_int(struct sema *s, struct ast_node *n, int64_t *v)
+{
+	if (!n)
+		return -1;
+	check_expr(s, n);
+	if (const_eval(s, n, v))
+		return 0;
+	sema_error(s, n->loc, "expected a constant integer here");
+	return -1;
+}
+
+/* ---- resources ------------------------------------------------------------- */
+
+struct res_probe *sema_add_probe(struct sema *s, const struct probe_ops *ops, const char *spec,
+				 struct loc loc)
+{
+	struct resources *r = s->res;
+	struct res_probe *p = ARENA_NEW(s->arena, struct res_probe);
+	struct res_probe **np;
+	char *name;
+	int i;
+
+	p->ops = ops;
+	p->index = r->nprobes;
+	p->spec = arena_strdup(s->arena, spec);
+	p->loc = loc;
+	name = arena_printf(s->arena, "p%d_%s", p->index, spec);
+	for (i = 0; name[i]; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' && name[i] <= 'Z') ||
+		      (name[i] >= '0' && name[i] <= '9')))
+			name[i] = '_';
+	if (i > 60)
+		name[60] = '\0';
+	p->prog_name = name;
+	np = ARENA_NEWN(s->arena, struct res_probe *, r->nprobes + 1);
+	if (r->nprobes)
+		memcpy(np, r->probes, sizeof(*np) * (size_t)r->nprobes);
+	np[r->nprobes++] = p;
+	r->probes = np;
+	if (ops->is_begin)
+		r->nbegin++;
+	if (ops->is_end)
+		r->nend++;
+
+	np = ARENA_NEWN(s->arena, struct res_probe *, s->npoints + 1);
+	if (s->npoints)
+		memcpy(np, s->points, sizeof(*np) * (size_t)s->npoints);
+	np[s->npoints++] = p;
+	s->points = np;
+	return p;
+}
+
+struct res_event *sema_add_event(struct sema *s, enum res_event_kind kind,
+				 const struct builtin_ops *ops, struct ast_node *call)
+{
+	struct resources *r = s->res;
+	struct res_event *ev, **nev;
+
+	if (s->quiet)
+		return NULL;
+	ev = ARENA_NEW(s->arena, struct res_event);
+	ev->id = r->nevents;
+	ev->kind = kind;
+	ev->ops = ops;
+	ev->map_id = -1;
+	ev->loc = call->loc;
+	nev = ARENA_NEWN(s->arena, struct res_event *, r->nevents + 1);
+	if (r->nevents)
+		memcpy(nev, r->events, sizeof(*nev) * (size_t)r->nevents);
+	nev[r->nevents++] = ev;
+	r->events = nev;
+	call->sema_id = ev->id;
+	return ev;
+}
+
+static struct res_map *add_map(struct sema *s, const char *name, struct loc loc)
+{
+	struct res_map *m = ARENA_NEW(s->arena, struct res_map);
+	struct resources *r = s->res;
+	struct res_map **nm;
+	char *elf;
+	int i;
+
+	m->name = arena_strdup(s->arena, name);
+	m->id = r->nmaps;
+	m->loc = loc;
+	elf = arena_printf(s->arena, "AT_%s", name + 1);
+	for (i = 0; elf[i]; i++)
+		if (!((elf[i] >= 'a' && elf[i] <= 'z') || (elf[i] >= 'A' && elf[i] <= 'Z') ||
+		      (elf[i] >= '0' && elf[i] <= '9') || elf[i] == '_'))
+			elf[i] = '_';
+	m->elf_name = elf;
+	m->max_entries = r->config.max_map_keys;
+	nm = ARENA_NEWN(s->arena, struct res_map *, r->nmaps + 1);
+	if (r->nmaps)
+		memcpy(nm, r->maps, sizeof(*nm) * (size_t)r->nmaps);
+	nm[r->nmaps++] = m;
+	r->maps = nm;
+	return m;
+}
+
+static struct res_map *find_map(struct sema *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->res->nmaps; i++)
+		if (!s->res->maps[i]->internal && !strcmp(s->res->maps[i]->name, name))
+			return s->res->maps[i];
+	return NULL;
+}
+
+static struct res_map *internal_map(struct sema *s, const char *name, const char *elf,
+				    enum res_map_kind kind)
+{
+	struct res_map *m = add_map(s, "@internal", (struct loc){0});
+
+	m->name = name;
+	m->elf_name = elf;
+	m->internal = true;
+	m->kind = kind;
+	return m;
+}
+
+struct res_map *sema_internal_map(struct sema *s, const char *name, const char *elf_name,
+				  enum res_map_kind kind, uint32_t key_size, uint32_t value_size,
+				  uint32_t max_entries)
+{
+	struct res_map *m;
+	int i;
+
+	for (i = 0; i < s->res->nmaps; i++)
+		if (s->res->maps[i]->internal && !strcmp(s->res->maps[i]->name, name))
+			return s->res->maps[i];
+	m = internal_map(s, name, elf_name, kind);
+	m->key_size = key_size;
+	m->value_size = value_size;
+	m->max_entries = max_entries;
+	return m;
+}
+
+/* ---- scopes ------------------------------------------------------------------ */
+
+static void scope_push(struct sema *s)
+{
+	struct scope *sc = ARENA_NEW(s->arena, struct scope);
+
+	sc->parent = s->scope;
+	s->scope = sc;
+}
+
+static void scope_pop(struct sema *s)
+{
+	s->scope = s->scope->parent;
+}
+
+static struct scope_var *scope_find(struct sema *s, const char *name)
+{
+	struct scope *sc;
+	int i;
+
+	for (sc = s->scope; sc; sc = sc->parent)
+		for (i = 0; i < sc->vars.len; i++) {
+			struct scope_var *v = sc->vars.items[i];
+
+			if (!strcmp(v->name, name))
+				return v;
+		}
+	return NULL;
+}
+
+static struct scope_var *scope_declare(struct sema *s, struct ast_node *var, struct hk_type *t)
+{
+	struct scope_var *v = ARENA_NEW(s->arena, struct scope_var);
+
+	v->name = var->name;
+	v->type = t;
+	v->loc = var->loc;
+	v->id = s->nvars++;
+	ptrvec_push(s->arena, &s->scope->vars, v);
+	return v;
+}
+
+/* ---- types of values that are stored (maps, variables, events) ----------- */
+
+/* Integers are kept as 64-bit values in registers; stored values keep the
+ * signedness of what was stored, at 64 bits, as bpftrace does. */
+static struct hk_type *storage_type(struct sema *s, struct hk_type *t)
+{
+	int i;
+
+	if (!t)
+		return &ty_none;
+	if (t->kind == TY_INT && !t->is_enum)
+		return ty_int(8, t->is_signed);
+	if (t->kind == TY_TUPLE || t->kind == TY_RECORD) {
+		struct hk_type **el = ARENA_NEWN(s->arena, struct hk_type *, t->nfields);
+		const char **names = NULL;
+		bool same = true;
+
+		if (t->kind == TY_RECORD)
+			names = ARENA_NEWN(s->arena, const char *, t->nfields);
+		for (i = 0; i < t->nfields; i++) {
+			el[i] = storage_type(s, t->fields[i].type);
+			if (names)
+				names[i] = t->fields[i].name;
+			if (el[i] != t->fields[i].type)
+				same = false;
+		}
+		return same ? t : ty_tuple(s->arena, el, names, t->nfields);
+	}
+	return t;
+}
+
+static bool storable(const struct hk_type *t)
+{
+	int i;
+
+	switch (t->kind) {
+	case TY_NONE:
+	case TY_VOIDPTR_TARGET:
+	case TY_AGG:
+		return false;
+	case TY_TUPLE:
+	case TY_RECORD:
+		for (i = 0; i < t->nfields; i++)
+			if (!storable(t->fields[i].type))
+				return false;
+		return true;
+	default:
+		return true;
+	}
+}
+
+/* ---- expressions ------------------------------------------------------------- */
+
+static const char *const *builtin_and_probe_names(struct sema *s)
+{
+	return stdlib_builtin_names();
+}
+
+static struct hk_type *check_ident(struct sema *s, struct ast_node *n)
+{
+	const struct builtin_ops *b = stdlib_builtin(n->name);
+	const char *sug;
+	int i, rc = 1;
+
+	if (b && b->kind == BI_VARIABLE) {
+		n->sema_builtin = b;
+		n->type = &ty_none;
+		if (b->check(s, n) < 0)
+			n->type = &ty_none;
+		return n->type;
+	}
+	/* Probe-specific builtins: every attach point of the probe must know it. */
+	for (i = 0; i < s->npoints; i++) {
+		struct res_probe *p = s->points[i];
+
+		if (!p->ops->check_ident)
+			continue;
+		rc = p->ops->check_ident(s, p, n);
+		if (rc != 0)
+			break;
+	}
+	if (rc == 0 && s->npoints)
+		return n->type;
+	if (rc < 0)
+		return n->type = &ty_none;
+	n->type = &ty_none;
+	if (b) {
+		sema_error(s, n->loc, "%s() is a function: call it as %s(...)", n->name, n->name);
+		return n->type;
+	}
+	sema_error(s, n->loc, "unknown identifier '%s'", n->name);
+	sug = diag_suggest(n->name, builtin_and_probe_names(s));
+	if (sug)
+		sema_note(s, n->loc, "did you mean '%s'?", sug);
+	return n->type;
+}
+
+static struct hk_type *check_call(struct sema *s, struct ast_node *n, bool as_map_value)
+{
+	const struct builtin_ops *b = stdlib_builtin(n->name);
+	int nargs = ast_list_len(n->body);
+	struct ast_node *a;
+	const char *sug;
+
+	n->type = &ty_none;
+	if (!b) {
+		sema_error(s, n->loc, "unknown function '%s'", n->name);
+		sug = diag_suggest(n->name, stdlib_builtin_names());
+		if (sug)
+			sema_note(s, n->loc, "did you mean '%s'?", sug);
+		for (a = n->body; a; a = a->next)
+			check_expr(s, a);
+		return n->type;
+	}
+	n->sema_builtin = b;
+	if (b->kind == BI_AGG && !as_map_value) {
+		sema_error(s, n->loc, "%s() must be assigned directly to a map, as in @x = %s(...)",
+			   n->name, n->name);
+		return n->type;
+	}
+	if (nargs < b->min_args || (b->max_args >= 0 && nargs > b->max_args)) {
+		if (b->min_args == b->max_args)
+			sema_error(s, n->loc, "%s() takes %d argument%s, %d given", n->name,
+				   b->min_args, b->min_args == 1 ? "" : "s", nargs);
+		else if (b->max_args < 0)
+			sema_error(s, n->loc, "%s() takes at least %d argument%s, %d given", n->name,
+				   b->min_args, b->min_args == 1 ? "" : "s", nargs);
+		else
+			sema_error(s, n->loc, "%s() takes %d to %d arguments, %d given", n->name,
+				   b->min_args, b->max_args, nargs);
+		return n->type;
+	}
+	if (b->check(s, n) < 0)
+		n->type = &ty_none;
+	if (!n->type)
+		n->type = &ty_none;
+	return n->type;
+}
+
+/* A map used as a value: @m or @m[k]. */
+static struct res_map *check_map_ref(struct sema *s, struct ast_node *n, bool assigning)
+{
+	struct res_map *m = find_map(s, n->name);
+	struct hk_type *kt = NULL;
+
+	if (n->lhs) {
+		kt = check_expr(s, n->lhs);
+		if (!storable(kt)) {
+			sema_error(s, n->lhs->loc, "a value of type %s cannot be a map key",
+				   ty_name(s->arena, kt));
+			kt = NULL;
+		} else {
+			kt = storage_type(s, kt);
+		}
+	}
+	if (!m) {
+		if (!assigning && !s->quiet) {
+			sema_error(s, n->loc, "undefined map '%s': it is never assigned", n->name);
+			return NULL;
+		}
+		m = add_map(s, n->name, n->loc);
+		m->key = kt;
+	} else if (kt || m->key) {
+		if (!kt && m->key) {
+			sema_error(s, n->loc, "map '%s' is used with a key (%s) elsewhere", n->name,
+				   ty_name(s->arena, m->key));
+		} else if (kt && !m->key && m->value) {
+			if (m->key_size == 0 && !s->quiet && m->value)
+				sema_error(s, n->loc, "map '%s' is used without a key elsewhere",
+					   n->name);
+		} else if (kt && m->key) {
+			struct hk_type *u = ty_unify(s->arena, m->key, kt);
+
+			if (!u)
+				sema_error(s, n->lhs->loc,
+					   "map '%s' has keys of type %s; this key is %s", n->name,
+					   ty_name(s->arena, m->key), ty_name(s->arena, kt));
+			else
+				m->key = u;
+		} else if (kt && !m->key) {
+			m->key = kt;
+		}
+	}
+	n->sema_map = m;
+	return m;
+}
+
+static struct hk_type *check_map_read(struct sema *s, struct ast_node *n)
+{
+	struct res_map *m = check_map_ref(s, n, false);
+
+	n->type = &ty_none;
+	if (!m)
+		return n->type;
+	if (!m->value) {
+		if (!s->quiet)
+			sema_error(s, n->loc, "map '%s' is read but never assigned a value",
+				   n->name);
+		return n->type;
+	}
+	if (m->value->kind == TY_AGG) {
+		if (!m->value->agg->lower_read) {
+			sema_error(s, n->loc, "a %s map cannot be used as a value",
+				   m->value->agg->type_name);
+			sema_note(s, n->loc, "print it with print(%s)", n->name);
+			return n->type;
+		}
+		return n->type = ty_int(8, m->value->is_signed);
+	}
+	return n->type = m->value;
+}
+
+static bool is_string_like(const struct hk_type *t)
+{
+	return t->kind == TY_STRING;
+}
+
+static struct hk_type *check_binop(struct sema *s, struct ast_node *n)
+{
+	struct hk_type *l = check_expr(s, n->lhs), *r = check_expr(s, n->rhs);
+	const char *op = ast_op_name(n->op);
+
+	if (l->kind == TY_NONE || r->kind == TY_NONE)
+		return n->type = &ty_none;
+	switch (n->op) {
+	case TOK_LAND:
+	case TOK_LOR:
+		if (!ty_is_scalar(l) || !ty_is_scalar(r)) {
+			sema_error(s, n->loc, "operator '%s' needs integer, bool or pointer operands",
+				   op);
+			return n->type = &ty_none;
+		}
+		return n->type = &ty_bool;
+	case TOK_EQ:
+	case TOK_NE:
+	case '<':
+	case '>':
+	case TOK_LE:
+	case TOK_GE:
+		if (is_string_like(l) && is_string_like(r))
+			return n->type = &ty_bool;
+		if (ty_is_scalar(l) && ty_is_scalar(r))
+			return n->type = &ty_bool;
+		sema_error(s, n->loc, "cannot compare %s with %s", ty_name(s->arena, l),
+			   ty_name(s->arena, r));
+		return n->type = &ty_none;
+	default:
+		break;
+	}
+	if (l->kind == TY_PTR && ty_is_int(r) && (n->op == '+' || n->op == '-'))
+		return n->type = l;
+	if (!ty_is_int(l) || !ty_is_int(r)) {
+		sema_error(s, n->loc, "operator '%s' needs integer operands, not %s and %s", op,
+			   ty_name(s->arena, l), ty_name(s->arena, r));
+		return n->type = &ty_none;
+	}
+	/* 64-bit arithmetic: unsigned only when both sides are. */
+	{
+		bool ls = l->kind == TY_INT && l->is_signed, rs = r->kind == TY_INT && r->is_signed;
+
+		if (n->op == '-')
+			return n->type = &ty_s64; /* bpftrace 0.26: subtraction is signed */
+		return n->type = (ls || rs) ? &ty_s64 : &ty_u64;
+	}
+}
+
+static struct hk_type *check_unop(struct sema *s, struct ast_node *n)
+{
+	struct hk_type *t = check_expr(s, n->lhs);
+
+	if (t->kind == TY_NONE)
+		return n->type = &ty_none;
+	switch (n->op) {
+	case '!':
+		if (!ty_is_scalar(t))
+			break;
+		return n->type = &ty_bool;
+	case '-':
+		if (!ty_is_int(t))
+			break;
+		return n->type = &ty_s64;
+	case '~':
+		if (!ty_is_int(t))
+			break;
+		return n->type = ty_int(8, t->kind == TY_INT && t->is_signed);
+	case '*':
+		if (t->kind != TY_PTR || !t->elem || t->elem->kind == TY_VOIDPTR_TARGET) {
+			sema_error(s, n->loc, "cannot dereference a value of type %s",
+				   ty_name(s->arena, t));
+			return n->type = &ty_none;
+		}
+		return n->type = t->elem;
+	case '&':
+		sema_error(s, n->loc, "the address-of operator is not supported yet");
+		return n->type = &ty_none;
+	}
+	sema_error(s, n->loc, "operator '%c' cannot be applied to %s", n->op, ty_name(s->arena, t));
+	return n->type = &ty_none;
+}
+
+static bool is_lvalue(const struct ast_node *n)
+{
+	return n->kind == AST_VAR || n->kind == AST_MAP;
+}
+
+static struct hk_type *check_assign_target(struct sema *s, struct ast_node *lhs,
+					   struct hk_type *vt, struct ast_node *rhs);
+
+static struct hk_type *check_incdec(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *l = n->lhs;
+	struct hk_type *t;
+
+	if (!is_lvalue(l)) {
+		sema_error(s, n->loc, "'%s' needs a variable or a map element",
+			   n->op == TOK_INC ? "++" : "--");
+		return n->type = &ty_none;
+	}
+	if (l->kind == AST_VAR) {
+		struct scope_var *v = scope_find(s, l->name);
+
+		if (!v) {
+			v = scope_declare(s, l, &ty_s64);
+		}
+		l->sema_var = v;
+		l->type = v->type;
+		t = v->type;
+	} else {
+		struct res_map *m = check_map_ref(s, l, true);
+
+		if (!m)
+			return n->type = &ty_none;
+		if (!m->value)
+			m->value = &ty_s64;
+		l->type = m->value;
+		t = m->value;
+	}
+	if (!t || !ty_is_int(t) || t->kind == TY_BOOL) {
+		sema_error(s, n->loc, "'%s' needs an integer, not %s", n->op == TOK_INC ? "++" : "--",
+			   ty_name(s->arena, t));
+		return n->type = &ty_none;
+	}
+	return n->type = t;
+}
+
+static struct hk_type *check_field(struct sema *s, struct ast_node *n)
+{
+	struct hk_type *t = check_expr(s, n->lhs);
+	const struct ty_field *f;
+
+	if (t->kind == TY_NONE)
+		return n->type = &ty_none;
+	if (n->kind == AST_ARROW) {
+		if (t->kind != TY_PTR || !t->elem || t->elem->kind != TY_STRUCT) {
+			sema_error(s, n->loc, "'->' needs a pointer to a struct, not %s",
+				   ty_name(s->arena, t));
+			return n->type = &ty_none;
+		}
+		t = t->elem;
+	} else if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_STRUCT) {
+		t = t->elem; /* bpftrace 0.26: '.' dereferences pointers too */
+	}
+	if (t->kind == TY_TUPLE && n->is_count) {
+		if (n->ival < 0 || n->ival >= t->nfields) {
+			sema_error(s, n->loc, "tuple index %lld out of range: the tuple has %d fields",
+				   (long long)n->ival, t->nfields);
+			return n->type = &ty_none;
+		}
+		return n->type = t->fields[n->ival].type;
+	}
+	if (t->kind != TY_STRUCT && t->kind != TY_RECORD) {
+		sema_error(s, n->loc, "a value of type %s has no field '%s'", ty_name(s->arena, t),
+			   n->name);
+		return n->type = &ty_none;
+	}
+	f = ty_field_find(t, n->name);
+	if (!f) {
+		const char *names[256];
+		const char *sug;
+		int i, k = 0;
+
+		for (i = 0; i < t->nfields && k < 255; i++)
+			if (t->fields[i].name)
+				names[k++] = t->fields[i].name;
+		names[k] = NULL;
+		sema_error(s, n->loc, "%s has no field '%s'",
+			   t->is_ctx ? "args" : ty_name(s->arena, t), n->name);
+		sug = diag_suggest(n->name, names);
+		if (sug)
+			sema_note(s, n->loc, "did you mean '%s'?", sug);
+		return n->type = &ty_none;
+	}
+	return n->type = f->type;
+}
+
+static struct hk_type *check_cast(struct sema *s, struct ast_node *n)
+{
+	struct hk_type *t = check_expr(s, n->lhs);
+	struct ast_node *ty = n->vtype;
+	static const struct {
+		const char *name;
+		int size;
+		bool sgn;
+	} ints[] = {
+		{"int8", 1, 1},  {"int16", 2, 1},  {"int32", 4, 1},  {"int64", 8, 1},
+		{"uint8", 1, 0}, {"uint16", 2, 0}, {"uint32", 4, 0}, {"uint64", 8, 0},
+	};
+	size_t i;
+
+	if (t->kind == TY_NONE)
+		return n->type = &ty_none;
+	if (ty->ival == 0 && ty->uval == 0) {
+		for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+			if (!strcmp(ty->name, ints[i].name)) {
+				if (!ty_is_scalar(t)) {
+					sema_error(s, n->loc, "cannot cast %s to %s",
+						   ty_name(s->arena, t), ty->name);
+					return n->type = &ty_none;
+				}
+				return n->type = ty_int(ints[i].size, ints[i].sgn);
+			}
+		if (!strcmp(ty->name, "bool")) {
+			if (!ty_is_scalar(t)) {
+				sema_error(s, n->loc, "cannot cast %s to bool", ty_name(s->arena, t));
+				return n->type = &ty_none;
+			}
+			return n->type = &ty_bool;
+		}
+	}
+	sema_error(s, ty->loc, "casts to '%s' are not supported yet", ty->name);
+	return n->type = &ty_none;
+}
+
+static struct hk_type *check_positional(struct sema *s, struct ast_node *n)
+{
+	const char *v;
+	char *end;
+	long long x;
+
+	if (n->is_count) {
+		n->sema_data = (void *)(intptr_t)(s->opt ? s->opt->nparams : 0);
+		return n->type = &ty_s64;
+	}
+	if (!s->opt || n->ival > s->opt->nparams) {
+		if (!s->quiet && (!s->opt || !s->opt->quiet_warnings))
+			sema_warn(s, n->loc, "positional parameter $%lld is not set: it reads as 0",
+				  (long long)n->ival);
+		n->sema_data = (void *)(intptr_t)0;
+		return n->type = &ty_s64;
+	}
+	v = s->opt->params[n->ival - 1];
+	errno = 0;
+	x = strtoll(v, &end, 0);
+	if (*v && !*end && !errno) {
+		n->sema_data = (void *)(intptr_t)x;
+		return n->type = &ty_s64;
+	}
+	n->sema_data = (void *)v;
+	return n->type = ty_string(s->arena, (uint32_t)strlen(v) + 1);
+}
+
+static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
+{
+	struct hk_type *t, *u;
+	struct ast_node *e;
+	int i, cnt;
+
+	switch (n->kind) {
+	case AST_INT:
+		return n->type = n->is_unsigned ? &ty_u64 : &ty_s64;
+	case AST_BOOL:
+		return n->type = &ty_bool;
+	case AST_STR:
+		return n->type = ty_string(s->arena, n->slen + 1);
+	case AST_POSITIONAL:
+		return check_positional(s, n);
+	case AST_VAR: {
+		struct scope_var *v = scope_find(s, n->name);
+
+		if (!v || !v->type) {
+			sema_error(s, n->loc, "variable '%s' is used before it is assigned", n->name);
+			return n->type = &ty_none;
+		}
+		n->sema_var = v;
+		return n->type = v->type;
+	}
+	case AST_MAP:
+		return check_map_read(s, n);
+	case AST_IDENT:
+		return check_ident(s, n);
+	case AST_CALL:
+		return check_call(s, n, false);
+	case AST_BINOP:
+		return check_binop(s, n);
+	case AST_UNOP:
+		return check_unop(s, n);
+	case AST_INCDEC:
+		return check_incdec(s, n);
+	case AST_TERNARY:
+		t = check_expr(s, n->cond);
+		if (t->kind != TY_NONE && !ty_is_scalar(t))
+			sema_error(s, n->cond->loc, "a condition must be an integer, bool or pointer, not %s",
+				   ty_name(s->arena, t));
+		t = n->then ? check_expr(s, n->then) : t;
+		u = check_expr(s, n->els);
+		if (t->kind == TY_NONE || u->kind == TY_NONE)
+			return n->type = &ty_none;
+		if (!n->then && !ty_is_scalar(t)) {
+			sema_error(s, n->loc, "'?:' needs an integer or pointer on its left");
+			return n->type = &ty_none;
+		}
+		n->type = ty_unify(s->arena, t, u);
+		if (!n->type) {
+			sema_error(s, n->loc, "the two branches of '?:' have different types: %s and %s",
+				   ty_name(s->arena, t), ty_name(s->arena, u));
+			return n->type = &ty_none;
+		}
+		if (ty_is_int(n->type) && n->type->kind == TY_INT)
+			n->type = ty_int(8, n->type->is_signed);
+		return n->type;
+	case AST_FIELD:
+	case AST_ARROW:
+		return check_field(s, n);
+	case AST_CAST:
+		return check_cast(s, n);
+	case AST_TUPLE: {
+		struct hk_type **el;
+
+		cnt = ast_list_len(n->body);
+		el = ARENA_NEWN(s->arena, struct hk_type *, cnt);
+		for (e = n->body, i = 0; e; e = e->next, i++) {
+			el[i] = storage_type(s, check_expr(s, e));
+			if (el[i]->kind == TY_NONE)
+				return n->type = &ty_none;
+			if (!storable(el[i])) {
+				sema_error(s, e->loc, "a value of type %s cannot be part of a tuple",
+					   ty_name(s->arena, el[i]));
+				return n->type = &ty_none;
+			}
+		}
+		return n->type = ty_tuple(s->arena, el, NULL, cnt);
+	}
+	case AST_RECORD: {
+		struct hk_type **el;
+		const char **names;
+
+		cnt = ast_list_len(n->body);
+		el = ARENA_NEWN(s->arena, struct hk_type *, cnt);
+		names = ARENA_NEWN(s->arena, const char *, cnt);
+		for (e = n->body, i = 0; e; e = e->next, i++) {
+			el[i] = storage_type(s, check_expr(s, e->rhs));
+			names[i] = e->lhs->name;
+			if (el[i]->kind == TY_NONE)
+				return n->type = &ty_none;
+		}
+		return n->type = ty_tuple(s->arena, el, names, cnt);
+	}
+	case AST_SIZEOF:
+		if (n->lhs) {
+			t = check_expr(s, n->lhs);
+			n->sema_data = (void *)(uintptr_t)t->size;
+			return n->type = &ty_u64;
+		}
+		sema_error(s, n->loc, "sizeof(type) is not supported yet");
+		return n->type = &ty_none;
+	case AST_IF:
+	case AST_BLOCK:
+	case AST_INDEX:
+	case AST_OFFSETOF:
+	default:
+		sema_error(s, n->loc, "%s expressions are not supported yet", ast_kind_name(n->kind));
+		return n->type = &ty_none;
+	}
+}
+
+struct hk_type *sema_expr(struct sema *s, struct ast_node *n)
+{
+	return check_expr(s, n);
+}
+
+/* ---- statements ---------------------------------------------------------------- */
+
+static struct hk_type *check_assign_target(struct sema *s, struct ast_node *lhs,
+					   struct hk_type *vt, struct ast_node *rhs)
+{
+	if (lhs->kind == AST_VAR) {
+		struct scope_var *v = scope_find(s, lhs->name);
+
+		if (!v) {
+			v = scope_declare(s, lhs, storage_type(s, vt));
+		} else if (!v->type) {
+			v->type = storage_type(s, vt);
+		} else if (!ty_compatible(v->type, vt)) {
+			sema_error(s, rhs->loc, "variable '%s' holds %s; cannot assign %s", lhs->name,
+				   ty_name(s->arena, v->type), ty_name(s->arena, vt));
+			sema_note(s, v->loc, "'%s' got its type here", lhs->name);
+		} else {
+			struct hk_type *u = ty_unify(s->arena, v->type, storage_type(s, vt));
+
+			if (u && s->quiet)
+				v->type = u;
+		}
+		lhs->sema_var = v;
+		return lhs->type = v->type;
+	}
+	if (lhs->kind == AST_MAP) {
+		struct res_map *m = check_map_ref(s, lhs, true);
+
+		if (!m)
+			return &ty_none;
+		if (vt->kind == TY_AGG) {
+			if (m->value && (m->value->kind != TY_AGG || !ty_equal(m->value, vt)))
+				sema_error(s, rhs->loc, "map '%s' holds %s; cannot assign %s",
+					   m->name, ty_name(s->arena, m->value),
+					   ty_name(s->arena, vt));
+			else
+				m->value = vt;
+		} else if (!m->value) {
+			m->value = storage_type(s, vt);
+		} else if (m->value->kind == TY_AGG || !ty_compatible(m->value, vt)) {
+			sema_error(s, rhs->loc, "map '%s' holds %s; cannot assign %s", m->name,
+				   ty_name(s->arena, m->value), ty_name(s->arena, vt));
+		} else {
+			struct hk_type *u = ty_unify(s->arena, m->value, storage_type(s, vt));
+
+			if (u)
+				m->value = u;
+		}
+		return lhs->type = m->value ? m->value : &ty_none;
+	}
+	if (lhs->kind == AST_IDENT || lhs->kind == AST_POSITIONAL) {
+		sema_error(s, lhs->loc, "cannot assign to builtin '%s'",
+			   lhs->name ? lhs->name : "positional parameter");
+		return &ty_none;
+	}
+	sema_error(s, lhs->loc, "only variables and map elements can be assigned to");
+	return &ty_none;
+}
+
+static void check_assign(struct sema *s, struct ast_node *n)
+{
+	struct hk_type *vt;
+
+	if (n->op == '=' && n->lhs->kind == AST_MAP && n->rhs->kind == AST_CALL &&
+	    stdlib_builtin(n->rhs->name) && stdlib_builtin(n->rhs->name)->kind == BI_AGG) {
+		s->map_assign_rhs = n;
+		vt = check_call(s, n->rhs, true);
+		s->map_assign_rhs = NULL;
+		if (vt->kind == TY_NONE) {
+			check_map_ref(s, n->lhs, true);
+			return;
+		}
+		check_assign_target(s, n->lhs, vt, n->rhs);
+		return;
+	}
+	vt = check_expr(s, n->rhs);
+	if (vt->kind == TY_NONE) {
+		if (n->rhs->kind == AST_CALL && n->rhs->sema_builtin &&
+		    n->rhs->sema_builtin->kind == BI_FUNCTION && s->diag->nerrors == 0 && !s->quiet)
+			sema_error(s, n->rhs->loc, "%s() returns no value", n->rhs->name);
+		if (n->lhs->kind == AST_MAP)
+			check_map_ref(s, n->lhs, true);
+		return;
+	}
+	if (n->op != '=') {
+		struct hk_type *lt;
+
+		if (!ty_is_int(vt)) {
+			sema_error(s, n->rhs->loc, "compound assignment needs an integer, not %s",
+				   ty_name(s->arena, vt));
+			return;
+		}
+		if (n->lhs->kind == AST_VAR && !scope_find(s, n->lhs->name)) {
+			sema_error(s, n->lhs->loc, "variable '%s' is used before it is assigned",
+				   n->lhs->name);
+			return;
+		}
+		lt = check_assign_target(s, n->lhs, &ty_s64, n->rhs);
+		if (lt->kind != TY_NONE && (!ty_is_int(lt) || lt->kind == TY_AGG))
+			sema_error(s, n->loc, "compound assignment needs an integer target, not %s",
+				   ty_name(s->arena, lt));
+		return;
+	}
+	if (!storable(vt)) {
+		sema_error(s, n->rhs->loc, "a value of type %s cannot be stored",
+			   ty_name(s->arena, vt));
+		return;
+	}
+	check_assign_target(s, n->lhs, vt, n->rhs);
+}
+
+static void check_cond(struct sema *s, struct ast_node *c)
+{
+	struct hk_type *t = check_expr(s, c);
+
+	if (t->kind != TY_NONE && !ty_is_scalar(t))
+		sema_error(s, c->loc, "a condition must be an integer, bool or pointer, not %s",
+			   ty_name(s->arena, t));
+}
+
+static void check_stmt(struct sema *s, struct ast_node *n)
+{
+	int64_t v;
+
+	switch (n->kind) {
+	case AST_EXPR_STMT:
+		if (n->lhs->kind == AST_CALL)
+			check_call(s, n->lhs, false);
+		else
+			check_expr(s, n->lhs);
+		break;
+	case AST_ASSIGN:
+		check_assign(s, n);
+		break;
+	case AST_LET:
+		if (n->vtype) {
+			sema_error(s, n->vtype->loc, "typed 'let' declarations are not supported yet");
+			break;
+		}
+		if (scope_find(s, n->lhs->name) && s->scope->vars.len &&
+		    scope_find(s, n->lhs->name) == NULL) {
+			break;
+		}
+		if (n->rhs) {
+			struct hk_type *t = check_expr(s, n->rhs);
+
+			n->lhs->sema_var = scope_declare(s, n->lhs, storage_type(s, t));
+			n->lhs->type = n->lhs->sema_var->type;
+		} else {
+			n->lhs->sema_var = scope_declare(s, n->lhs, NULL);
+		}
+		break;
+	case AST_IF:
+		check_cond(s, n->cond);
+		check_block(s, n->then, true);
+		if (n->els) {
+			if (n->els->kind == AST_IF)
+				check_stmt(s, n->els);
+			else
+				check_block(s, n->els, true);
+		}
+		break;
+	case AST_WHILE:
+		check_cond(s, n->cond);
+		s->loop_depth++;
+		check_block(s, n->then, true);
+		s->loop_depth--;
+		break;
+	case AST_UNROLL:
+		if (sema_const_int(s, n->lhs, &v) == 0 && (v < 1 || v > 100))
+			sema_error(s, n->lhs->loc, "unroll count must be between 1 and 100");
+		check_block(s, n->then, true);
+		break;
+	case AST_FOR_RANGE: {
+		struct hk_type *lo = check_expr(s, n->cond), *hi = check_expr(s, n->rhs);
+
+		if ((lo->kind != TY_NONE && !ty_is_int(lo)) || (hi->kind != TY_NONE && !ty_is_int(hi)))
+			sema_error(s, n->loc, "a for range needs integer bounds");
+		scope_push(s);
+		n->lhs->sema_var = scope_declare(s, n->lhs, &ty_s64);
+		n->lhs->type = &ty_s64;
+		s->loop_depth++;
+		check_block(s, n->then, true);
+		s->loop_depth--;
+		scope_pop(s);
+		break;
+	}
+	case AST_BREAK:
+	case AST_CONTINUE:
+		if (!s->loop_depth)
+			sema_error(s, n->loc, "'%s' outside of a loop",
+				   n->kind == AST_BREAK ? "break" : "continue");
+		break;
+	case AST_RETURN:
+		if (n->lhs)
+			check_expr(s, n->lhs);
+		break;
+	case AST_BLOCK:
+		check_block(s, n, true);
+		break;
+	case AST_FOR_MAP:
+		sema_error(s, n->loc, "for loops over maps are not supported yet");
+		break;
+	default:
+		sema_error(s, n->loc, "%s statements are not supported yet", ast_kind_name(n->kind));
+		break;
+	}
+}
+
+static void check_block(struct sema *s, struct ast_node *blk, bool new_scope)
+{
+	struct ast_node *st;
+
+	if (!blk)
+		return;
+	if (new_scope)
+		scope_push(s);
+	for (st = blk->kind == AST_BLOCK ? blk->body : blk; st; st = st->next)
+		check_stmt(s, st);
+	if (new_scope)
+		scope_pop(s);
+}
+
+/* ---- probes ------------------------------------------------------------------- */
+
+static const struct probe_ops *probe_type_of(const char *spec, char *prov, size_t len)
+{
+	const char *colon = strchr(spec, ':');
+	size_t n = colon ? (size_t)(colon - spec) : strlen(spec);
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(prov, spec, n);
+	prov[n] = '\0';
+	return stdlib_probe(prov);
+}
+
+static void expand_probe(struct sema *s, struct ast_node *probe)
+{
+	struct ast_node *ap;
+	char prov[64];
+
+	s->points = NULL;
+	s->npoints = 0;
+	for (ap = probe->body; ap; ap = ap->next) {
+		const struct probe_ops *ops = probe_type_of(ap->str, prov, sizeof(prov));
+
+		if (!ops) {
+			const char *sug = diag_suggest(prov, stdlib_probe_names());
+
+			diag_error(s->diag, ap->loc, "unknown probe type '%s'", prov);
+			if (sug)
+				diag_note(s->diag, ap->loc, "did you mean '%s'?", sug);
+			continue;
+		}
+		ap->sema_probe = ops;
+		ops->expand(s, ap, ap->str);
+	}
+	probe->sema_data = s->points;
+	probe->sema_id = s->npoints;
+}
+
+static void check_probe(struct sema *s, struct ast_node *probe)
+{
+	s->probe = probe;
+	s->points = probe->sema_data;
+	s->npoints = probe->sema_id;
+	s->scope = NULL;
+	scope_push(s);
+	if (probe->pred)
+		check_cond(s, probe->pred);
+	check_block(s, probe->then, false);
+	scope_pop(s);
+	s->probe = NULL;
+}
+
+/* ---- config ---------------------------------------------------------------------- */
+
+static void check_config(struct sema *s, struct ast_node *cfg)
+{
+	struct hk_config *c = &s->res->config;
+	struct ast_node *a;
+
+	for (a = cfg->body; a; a = a->next) {
+		const char *key = a->lhs->name;
+		int64_t v = 0;
+		bool is_int = a->rhs->kind == AST_INT || a->rhs->kind == AST_BOOL;
+
+		v = a->rhs->ival;
+		if (!strcmp(key, "max_strlen") || !strcmp(key, "strlen")) {
+			if (!strcmp(key, "strlen"))
+				diag_warn(s->diag, a->lhs->loc,
+					  "config 'strlen' is renamed: use 'max_strlen'");
+			if (!is_int || v < 1 || v > 65536) {
+				diag_error(s->diag, a->rhs->loc,
+					   "max_strlen must be an integer from 1 to 65536");
+				continue;
+			}
+			c->max_strlen = (uint32_t)v;
+		} else if (!strcmp(key, "max_map_keys") || !strcmp(key, "map_keys_max")) {
+			if (!is_int || v < 1) {
+				diag_error(s->diag, a->rhs->loc, "max_map_keys must be a positive integer");
+				continue;
+			}
+			c->max_map_keys = (uint32_t)v;
+		} else if (!strcmp(key, "print_maps_on_exit")) {
+			if (!is_int) {
+				diag_error(s->diag, a->rhs->loc, "print_maps_on_exit must be true or false");
+				continue;
+			}
+			c->print_maps_on_exit = v != 0;
+		} else if (!strcmp(key, "max_cat_bytes") || !strcmp(key, "perf_rb_pages")) {
+			if (!is_int || v < 0) {
+				diag_error(s->diag, a->rhs->loc, "%s must be a non-negative integer", key);
+				continue;
+			}
+			if (key[0] == 'm')
+				c->max_cat_bytes = (uint32_t)v;
+			else
+				c->perf_rb_pages = (uint32_t)v;
+		} else if (!strcmp(key, "str_trunc_trailer")) {
+			if (a->rhs->kind != AST_STR) {
+				diag_error(s->diag, a->rhs->loc, "str_trunc_trailer must be a string");
+				continue;
+			}
+			c->str_trunc_trailer = a->rhs->str;
+		} else if (!strcmp(key, "missing_probes") || !strcmp(key, "stack_mode")) {
+			const char *val = a->rhs->kind == AST_STR    ? a->rhs->str
+					  : a->rhs->kind == AST_IDENT ? a->rhs->name
+								      : NULL;
+			if (!val) {
+				diag_error(s->diag, a->rhs->loc, "%s must be a name", key);
+				continue;
+			}
+			if (key[0] == 'm')
+				c->missing_probes = val;
+			else
+				c->stack_mode = val;
+		} else {
+			static const char *const keys[] = {
+				"max_strlen", "max_map_keys", "max_cat_bytes", "perf_rb_pages",
+				"print_maps_on_exit", "str_trunc_trailer", "missing_probes",
+				"stack_mode", NULL};
+			const char *sug = diag_suggest(key, keys);
+
+			diag_error(s->diag, a->lhs->loc, "unknown config key '%s'", key);
+			if (sug)
+				diag_note(s->diag, a->lhs->loc, "did you mean '%s'?", sug);
+		}
+	}
+}
+
+static void env_config(struct hk_config *c)
+{
+	const char *v = getenv("BPFTRACE_MAX_STRLEN");
+
+	if (v && atoi(v) > 0)
+		c->max_strlen = (uint32_t)atoi(v);
+	v = getenv("BPFTRACE_MAX_MAP_KEYS");
+	if (v && atoi(v) > 0)
+		c->max_map_keys = (uint32_t)atoi(v);
+	v = getenv("BPFTRACE_PRINT_MAPS_ON_EXIT");
+	if (v)
+		c->print_maps_on_exit = !(!strcmp(v, "0") || !strcmp(v, "false"));
+}
+
+/* ---- maps ---------------------------------------------------------------------------- */
+
+static void finalize_maps(struct sema *s)
+{
+	struct resources *r = s->res;
+	int i;
+
+	for (i = 0; i < r->nmaps; i++) {
+		struct res_map *m = r->maps[i];
+
+		if (m->internal)
+			continue;
+		if (!m->value) {
+			diag_error(s->diag, m->loc, "map '%s' is never assigned a value", m->name);
+			continue;
+		}
+		m->agg = m->value->kind == TY_AGG ? m->value->agg : NULL;
+		if (m->agg) {
+			m->value_size = m->agg->value_size(m->value);
+			if (!m->key && !m->agg->bucketed && m->agg->lower_read &&
+			    !strcmp(m->agg->name, "count")) {
+				/* A keyless count() is one per-CPU array slot. */
+				m->kind = RM_PERCPU_ARRAY;
+				m->key_size = 4;
+				m->max_entries = 1;
+			} else {
+				m->kind = RM_PERCPU_HASH;
+				m->key_size = m->key ? m->key->size : 8;
+				/* Bucketed: the user key (8-aligned, none if keyless), then the bucket. */
+				if (m->agg->bucketed)
+					m->key_size = (m->key ? (m->key->size + 7) & ~7u : 0) + 8;
+			}
+		} else {
+			m->kind = RM_HASH;
+			m->key_size = m->key ? m->key->size : 8;
+			m->value_size = m->value->size;
+		}
+		if (!m->key_size)
+			m->key_size = 1;
+	}
+}
+
+/* ---- driver ---------------------------------------------------------------------------- */
+
+int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *opt,
+	     struct diag_set *diag, struct resources *res)
+{
+	struct sema s = {0};
+	struct ast_node *it;
+	int nerr = diag->nerrors;
+
+	s.arena = a;
+	s.diag = diag;
+	s.res = res;
+	s.opt = opt;
+	res->config.max_strlen = 1024;
+	res->config.max_map_keys = 4096;
+	res->config.max_cat_bytes = 10240;
+	res->config.print_maps_on_exit = true;
+	res->config.str_trunc_trailer = "..";
+	res->config.stack_mode = "bpftrace";
+	res->config.missing_probes = "error";
+
+	for (it = prog->body; it; it = it->next) {
+		switch (it->kind) {
+		case AST_CONFIG:
+			check_config(&s, it);
+			break;
+		case AST_CDEF:
+			if (it->str && it->str[0] == '#')
+				break; /* #include/#define: types come from BTF */
+			diag_error(diag, it->loc, "C type definitions are not supported yet");
+			break;
+		case AST_PROBE:
+			break;
+		case AST_IMPORT:
+			diag_error(diag, it->loc, "import is not supported yet");
+			break;
+		case AST_MACRO:
+			diag_error(diag, it->loc, "macros are not supported yet");
+			break;
+		case AST_MAPDECL:
+			diag_error(diag, it->loc, "map declarations are not supported yet");
+			break;
+		case AST_FN:
+			diag_error(diag, it->loc, "functions (fn) are not supported yet");
+			break;
+		default:
+			diag_error(diag, it->loc, "unexpected %s at the top level",
+				   ast_kind_name(it->kind));
+			break;
+		}
+	}
+	env_config(&res->config);
+
+	res->ringbuf = internal_map(&s, "ringbuf", "hawk_ringbuf", RM_RINGBUF);
+	res->ringbuf_size = res->config.perf_rb_pages ? res->config.perf_rb_pages * 4096u
+						      : 1u << 20;
+	{
+		uint32_t sz = 4096;
+
+		while (sz < res->ringbuf_size)
+			sz <<= 1;
+		res->ringbuf_size = sz;
+	}
+	res->ringbuf->max_entries = res->ringbuf_size;
+
+	for (it = prog->body; it; it = it->next)
+		if (it->kind == AST_PROBE)
+			expand_probe(&s, it);
+	if (diag->nerrors > nerr)
+		return -1;
+	if (!res->nprobes) {
+		diag_error_noloc(diag, "the program has no probes");
+		return -1;
+	}
+
+	s.quiet = true;
+	for (it = prog->body; it; it = it->next)
+		if (it->kind == AST_PROBE)
+			check_probe(&s, it);
+	s.quiet = false;
+	s.nvars = 0;
+	for (it = prog->body; it; it = it->next)
+		if (it->kind == AST_PROBE)
+			check_probe(&s, it);
+	if (diag->nerrors > nerr)
+		return -1;
+	finalize_maps(&s);
+	return diag->nerrors > nerr ? -1 : 0;
+}

@@ -1,0 +1,244 @@
+/*
+ * tracepoint.c - tracepoint:CATEGORY:NAME (alias t), with wildcards in
+ * either part. Each match becomes one program; its `args` are typed from the
+ * tracefs format file of just that tracepoint (no BTF, no headers):
+ * integers by size and sign, `char *` as pointers (user memory for syscalls),
+ * char arrays as strings, `__data_loc char[]` as strings read from the record.
+ */
+#include "../stdlib.h"
+#include "../../runtime/rt.h"
+
+#include <bpf/libbpf.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+STD_PROBE(tracepoint);
+
+/* One field line: "field:const char * filename;	offset:24;	size:8;	signed:0;" */
+static int parse_field(struct sema *s, char *line, struct ty_field *f, bool user)
+{
+	char *decl = strstr(line, "field:"), *semi, *p, *name, *br;
+	int off, size, sgn = 0;
+	bool is_ptr, is_char, data_loc;
+	uint32_t count = 0;
+
+	if (!decl)
+		return -1;
+	decl += 6;
+	semi = strchr(decl, ';');
+	if (!semi)
+		return -1;
+	*semi = '\0';
+	p = strstr(semi + 1, "offset:");
+	if (!p || sscanf(p, "offset:%d;", &off) != 1)
+		return -1;
+	p = strstr(p, "size:");
+	if (!p || sscanf(p, "size:%d;", &size) != 1)
+		return -1;
+	p = strstr(p, "signed:");
+	if (p)
+		sscanf(p, "signed:%d;", &sgn);
+	br = strchr(decl, '[');
+	if (br) {
+		count = (uint32_t)strtoul(br + 1, NULL, 10);
+		*br = '\0';
+	}
+	/* the name is the last identifier of the declaration */
+	p = decl + strlen(decl);
+	while (p > decl && isspace((unsigned char)p[-1]))
+		*--p = '\0';
+	name = p;
+	while (name > decl && (isalnum((unsigned char)name[-1]) || name[-1] == '_'))
+		name--;
+	if (!*name)
+		return -1;
+	is_ptr = strchr(decl, '*') != NULL;
+	is_char = strstr(decl, "char") != NULL;
+	data_loc = strstr(decl, "__data_loc") != NULL;
+	f->name = arena_strdup(s->arena, name);
+	f->offset = (uint32_t)off;
+	if (data_loc) {
+		f->type = ty_string(s->arena, s->res->config.max_strlen);
+		f->type->data_loc = true;
+	} else if (is_ptr) {
+		f->type = ty_ptr(s->arena, is_char ? &ty_s8 : &ty_u8, user ? AS_USER : AS_KERNEL);
+	} else if (br && is_char) {
+		f->type = ty_string(s->arena, (uint32_t)size);
+	} else if (br && count && size % (int)count == 0 && (size / (int)count) <= 8) {
+		f->type = ty_array(s->arena, ty_int(size / (int)count, sgn), count);
+	} else if (size == 1 || size == 2 || size == 4 || size == 8) {
+		f->type = ty_int(size, sgn);
+	} else {
+		f->type = ty_array(s->arena, &ty_u8, (uint32_t)size);
+	}
+	return 0;
+}
+
+/* Builds the `args` struct type from events/CAT/NAME/format. */
+static struct hk_type *read_format(struct sema *s, const char *tracefs, const char *cat,
+				   const char *name)
+{
+	char path[512], line[1024];
+	struct ty_field fields[128];
+	struct hk_type *st;
+	FILE *f;
+	int n = 0;
+	uint32_t end = 0;
+	bool user = !strcmp(cat, "syscalls");
+
+	snprintf(path, sizeof(path), "%s/events/%s/%s/format", tracefs, cat, name);
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f) && n < 128) {
+		struct ty_field fl = {0};
+
+		if (!strstr(line, "field:") || strstr(line, "common_"))
+			continue;
+		if (parse_field(s, line, &fl, user) < 0)
+			continue;
+		fields[n++] = fl;
+		if (fl.offset + fl.type->size > end)
+			end = fl.offset + fl.type->size;
+	}
+	fclose(f);
+	st = ARENA_NEW(s->arena, struct hk_type);
+	st->kind = TY_STRUCT;
+	st->name = arena_printf(s->arena, "tracepoint_%s_%s", cat, name);
+	st->is_ctx = true;
+	st->size = end;
+	st->align = 8;
+	st->nfields = n;
+	st->fields = ARENA_NEWN(s->arena, struct ty_field, n ? n : 1);
+	memcpy(st->fields, fields, sizeof(fields[0]) * (size_t)n);
+	return st;
+}
+
+static int add_point(struct sema *s, struct ast_node *ap, const char *tracefs, const char *cat,
+		     const char *name)
+{
+	struct res_probe *p;
+	struct hk_type *args = read_format(s, tracefs, cat, name);
+
+	if (!args)
+		return -1;
+	p = sema_add_probe(s, &std_probe_tracepoint,
+			   arena_printf(s->arena, "tracepoint:%s:%s", cat, name), ap->loc);
+	p->target = arena_strdup(s->arena, cat);
+	p->func = arena_strdup(s->arena, name);
+	p->section = arena_printf(s->arena, "tracepoint/%s/%s", cat, name);
+	p->prog_type = BPF_PROG_TYPE_TRACEPOINT;
+	p->data = ty_ptr(s->arena, args, AS_KERNEL);
+	((struct hk_type *)p->data)->is_ctx = true;
+	return 0;
+}
+
+static bool has_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+static int tp_expand(struct sema *s, struct ast_node *ap, const char *spec)
+{
+	const char *tracefs = rt_tracefs(), *rest = strchr(spec, ':') + 1, *colon;
+	char cat[256], name[256], path[512];
+	int matched = 0;
+	DIR *cd, *nd;
+	struct dirent *ce, *ne;
+
+	colon = strchr(rest, ':');
+	if (!colon || strchr(colon + 1, ':') || colon == rest || !colon[1] ||
+	    (size_t)(colon - rest) >= sizeof(cat) || strlen(colon + 1) >= sizeof(name)) {
+		sema_error(s, ap->loc, "invalid tracepoint '%s': expected tracepoint:CATEGORY:NAME",
+			   spec);
+		return -1;
+	}
+	memcpy(cat, rest, (size_t)(colon - rest));
+	cat[colon - rest] = '\0';
+	strcpy(name, colon + 1);
+	if (!tracefs) {
+		sema_error(s, ap->loc, "cannot read tracepoints: tracefs is not mounted");
+		sema_note(s, ap->loc, "mount it with: mount -t tracefs nodev /sys/kernel/tracing");
+		return -1;
+	}
+	if (!has_glob(cat) && !has_glob(name)) {
+		if (add_point(s, ap, tracefs, cat, name) == 0)
+			return 0;
+		sema_error(s, ap->loc, "tracepoint '%s:%s' does not exist", cat, name);
+		snprintf(path, sizeof(path), "%s/events/%s", tracefs, cat);
+		if (access(path, F_OK) != 0)
+			sema_note(s, ap->loc, "there is no tracepoint category '%s'; list them with: hawk -l 'tracepoint:*'", cat);
+		else
+			sema_note(s, ap->loc, "list the category with: hawk -l 'tracepoint:%s:*'", cat);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/events", tracefs);
+	cd = opendir(path);
+	if (!cd) {
+		sema_error(s, ap->loc, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((ce = readdir(cd))) {
+		if (ce->d_name[0] == '.' || fnmatch(cat, ce->d_name, 0))
+			continue;
+		snprintf(path, sizeof(path), "%s/events/%s", tracefs, ce->d_name);
+		nd = opendir(path);
+		if (!nd)
+			continue;
+		while ((ne = readdir(nd))) {
+			if (ne->d_name[0] == '.' || fnmatch(name, ne->d_name, 0))
+				continue;
+			if (add_point(s, ap, tracefs, ce->d_name, ne->d_name) == 0)
+				matched++;
+		}
+		closedir(nd);
+	}
+	closedir(cd);
+	if (!matched) {
+		sema_error(s, ap->loc, "no tracepoint matches '%s'", spec);
+		return -1;
+	}
+	return 0;
+}
+
+static int tp_check_ident(struct sema *s, struct res_probe *p, struct ast_node *n)
+{
+	if (strcmp(n->name, "args"))
+		return 1;
+	n->type = p->data;
+	return 0;
+}
+
+static LLVMValueRef tp_lower_ident(struct cg *cg, struct res_probe *p, struct ast_node *n)
+{
+	return LLVMBuildPtrToInt(cg->b, cg->ctx, cg->i64, "");
+}
+
+static int tp_attach(struct rt *rt, struct res_probe *p, struct bpf_program *prog,
+		     const char **hint)
+{
+	struct bpf_link *l = bpf_program__attach_tracepoint(prog, p->target, p->func);
+
+	if (!l)
+		return -errno;
+	rt_own_link(rt, l);
+	return 0;
+}
+
+static const char *const tp_aliases[] = {"t", NULL};
+
+const struct probe_ops std_probe_tracepoint = {
+	.name = "tracepoint",
+	.aliases = tp_aliases,
+	.expand = tp_expand,
+	.check_ident = tp_check_ident,
+	.lower_ident = tp_lower_ident,
+	.attach = tp_attach,
+};

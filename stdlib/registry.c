@@ -1,0 +1,99 @@
+/*
+ * registry.c - the static tables of stdlib modules. Adding a builtin or a
+ * probe type is one module file plus one line here.
+ */
+#include "stdlib.h"
+
+#include <strings.h>
+#include <string.h>
+
+STD_BUILTIN(printf);
+STD_BUILTIN(exit);
+STD_BUILTIN(print);
+STD_BUILTIN(clear);
+STD_BUILTIN(zero);
+STD_BUILTIN(delete);
+STD_BUILTIN(str);
+STD_BUILTIN(pid);
+STD_BUILTIN(tid);
+STD_BUILTIN(uid);
+STD_BUILTIN(gid);
+STD_BUILTIN(cpu);
+STD_BUILTIN(comm);
+STD_BUILTIN(nsecs);
+STD_BUILTIN(elapsed);
+STD_BUILTIN(probe);
+STD_BUILTIN(count);
+STD_BUILTIN(sum);
+STD_BUILTIN(min);
+STD_BUILTIN(max);
+STD_BUILTIN(avg);
+STD_BUILTIN(stats);
+STD_BUILTIN(hist);
+STD_BUILTIN(lhist);
+
+STD_PROBE(begin);
+STD_PROBE(end);
+STD_PROBE(tracepoint);
+STD_PROBE(interval);
+STD_PROBE(profile);
+
+static const struct builtin_ops *const builtins[] = {
+	&std_printf, &std_exit,  &std_print, &std_clear,   &std_zero,  &std_delete,
+	&std_str,    &std_pid,   &std_tid,   &std_uid,     &std_gid,   &std_cpu,
+	&std_comm,   &std_nsecs, &std_elapsed, &std_probe, &std_count, &std_sum,
+	&std_min,    &std_max,   &std_avg,   &std_stats,   &std_hist,  &std_lhist,
+};
+
+static const struct probe_ops *const probes[] = {
+	&std_probe_begin, &std_probe_end, &std_probe_tracepoint, &std_probe_interval,
+	&std_probe_profile,
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+const struct builtin_ops *stdlib_builtin(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N(builtins); i++)
+		if (!strcmp(builtins[i]->name, name))
+			return builtins[i];
+	return NULL;
+}
+
+/* Provider names are case-insensitive (bpftrace 0.24+), aliases too. */
+const struct probe_ops *stdlib_probe(const char *name)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < N(probes); i++) {
+		if (!strcasecmp(probes[i]->name, name))
+			return probes[i];
+		for (j = 0; probes[i]->aliases && probes[i]->aliases[j]; j++)
+			if (!strcmp(probes[i]->aliases[j], name))
+				return probes[i];
+	}
+	return NULL;
+}
+
+const char *const *stdlib_builtin_names(void)
+{
+	static const char *names[N(builtins) + 1];
+	size_t i;
+
+	for (i = 0; i < N(builtins); i++)
+		names[i] = builtins[i]->name;
+	return names;
+}
+
+const char *const *stdlib_probe_names(void)
+{
+	static const char *names[N(probes) + 1];
+	size_t i;
+
+	for (i = 0; i < N(probes); i++)
+		names[i] = probes[i]->name;
+	return names;
+}

@@ -1,0 +1,29 @@
+/*
+ * stdlib.h - helpers shared by stdlib modules (probe types, builtins and
+ * aggregations). Modules include lang/ for checking, codegen/cg.h for
+ * lowering and runtime/ for printing; this header ties the three together.
+ */
+#ifndef HAWK_STDLIB_H
+#define HAWK_STDLIB_H
+
+#include "../lang/modules.h"
+#include "../lang/sema.h"
+#include "../lang/types.h"
+#include "../codegen/cg.h"
+
+/* Lays out an event's payload from the argument nodes starting at `args`
+ * (their checked types; integers are widened to 64 bits). */
+void std_event_layout(struct sema *s, struct res_event *ev, struct ast_node *args);
+/* Lowers the argument nodes and writes the event. */
+void std_event_emit(struct cg *cg, const struct res_event *ev, struct ast_node *args);
+/* Checks that a call argument is an integer; reports and returns -1 if not. */
+int std_want_int(struct sema *s, struct ast_node *call, int i);
+/* The map named by a call's first argument (print(@m), clear(@m)...), or NULL
+ * after an error. */
+struct res_map *std_map_arg(struct sema *s, struct ast_node *call);
+
+/* The declarations of every module, for the registry. */
+#define STD_BUILTIN(x) extern const struct builtin_ops std_##x
+#define STD_PROBE(x) extern const struct probe_ops std_probe_##x
+
+#endif
