@@ -798,7 +798,7 @@ static void hist_text(struct out *o, const struct hist_desc *h, const uint64_t *
 		      uint32_t nbuckets, uint64_t div)
 {
 	struct sbuf b = {0}, label = {0};
-	uint32_t first, last, i;
+	uint32_t first = 0, last = 0, i;
 	uint64_t max = 0;
 
 	if (!div)
@@ -840,7 +840,7 @@ static void hist_json(struct out *o, const struct hist_desc *h, const uint64_t *
 		      uint32_t nbuckets, uint64_t div)
 {
 	struct sbuf b = {0};
-	uint32_t first, last, i;
+	uint32_t first = 0, last = 0, i;
 
 	if (!div)
 		div = 1;
