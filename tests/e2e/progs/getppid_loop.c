@@ -11,8 +11,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "workload.h"
+
 int main(int argc, char **argv)
 {
+	workload_init();
 	if (argc != 2) {
 		fprintf(stderr, "usage: getppid_loop N   (N = 0: forever)\n");
 		return 2;

@@ -13,8 +13,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "workload.h"
+
 int main(int argc, char **argv)
 {
+	workload_init();
 	if (argc != 3) {
 		fprintf(stderr, "usage: openat_loop PATH N\n");
 		return 2;

@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "workload.h"
+
 int main(int argc, char **argv)
 {
+	workload_init();
 	if (argc != 2) {
 		fprintf(stderr, "usage: sleep_ms N\n");
 		return 2;

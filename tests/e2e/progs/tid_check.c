@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "workload.h"
+
 static void *thread_main(void *arg)
 {
 	(void)arg;
@@ -22,6 +24,7 @@ int main(void)
 {
 	pthread_t t;
 
+	workload_init();
 	syscall(SYS_getpgid, getpid());
 	if (pthread_create(&t, NULL, thread_main, NULL) != 0) {
 		fprintf(stderr, "tid_check: pthread_create failed\n");

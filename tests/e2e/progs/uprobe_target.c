@@ -16,6 +16,8 @@
  */
 #include <stdlib.h>
 
+#include "workload.h"
+
 #define HAWK_TARGET __attribute__((noinline, used))
 
 HAWK_TARGET int hawk_add(int a, int b)
@@ -57,6 +59,7 @@ int main(int argc, char **argv)
 	long n = argc > 1 ? strtol(argv[1], NULL, 0) : 1;
 	const char *str = argc > 2 ? argv[2] : "hello";
 
+	workload_init();
 	for (long i = 0; i < n; i++) {
 		hawk_sink += hawk_add((int)i, (int)i + 1);
 		hawk_sink += hawk_mul64(i, 1L << 32);

@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "workload.h"
+
 int main(int argc, char **argv)
 {
+	workload_init();
 	if (argc != 3) {
 		fprintf(stderr, "usage: write_loop N SIZE\n");
 		return 2;
