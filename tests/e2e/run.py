@@ -42,6 +42,7 @@ line, `KEY VALUE`:
                     group and is killed when the case ends.
   SIGINT_AFTER s    send SIGINT (like Ctrl-C) to the process group s seconds
                     after the probes are attached, e.g. to print maps.
+  SIGTERM_AFTER s   the same with SIGTERM (at most one of the two).
   REQUIRES command  a /bin/sh command that must exit 0, else the case is
                     SKIPped with the command as the reason. Several allowed.
   REQUIRES_HAWK [why]
@@ -99,7 +100,7 @@ LEGACY_SIGINT_RETRY = 1.5  # seconds; see the SIGINT loop in _run_case
 OUTPUT_LIMIT = 6000  # characters of stdout/stderr shown for a failure
 
 SINGLE_KEYS = {"NAME", "PROG", "RUN", "EXPECT_EXACT", "EXIT_CODE", "TIMEOUT",
-               "AFTER", "SIGINT_AFTER", "REQUIRES_HAWK"}
+               "AFTER", "SIGINT_AFTER", "SIGTERM_AFTER", "REQUIRES_HAWK"}
 MULTI_KEYS = {"EXPECT", "EXPECT_NONE", "EXPECT_ORDERED", "EXPECT_STDERR",
               "EXPECT_STDERR_NONE", "REQUIRES", "ENV"}
 
@@ -207,7 +208,9 @@ def finish_case(c):
     for k in ("EXIT_CODE",):
         if k in c.fields and not re.match(r"^-?\d+$", c.fields[k]):
             raise CaseError("%s: %s must be an integer" % (w, k))
-    for k in ("TIMEOUT", "SIGINT_AFTER"):
+    if "SIGINT_AFTER" in c.fields and "SIGTERM_AFTER" in c.fields:
+        raise CaseError("%s: give SIGINT_AFTER or SIGTERM_AFTER, not both" % w)
+    for k in ("TIMEOUT", "SIGINT_AFTER", "SIGTERM_AFTER"):
         if k in c.fields:
             try:
                 float(c.fields[k])
@@ -371,7 +374,13 @@ def _run_case(case, ctx, tmpdir):
         shown = cmd
         shell = True
     after_cmd = subst(case.fields["AFTER"], values) if "AFTER" in case.fields else None
-    sigint_after = float(case.fields["SIGINT_AFTER"]) if "SIGINT_AFTER" in case.fields else None
+    sigint_after = None
+    stop_sig = signal.SIGINT
+    if "SIGINT_AFTER" in case.fields:
+        sigint_after = float(case.fields["SIGINT_AFTER"])
+    elif "SIGTERM_AFTER" in case.fields:
+        sigint_after = float(case.fields["SIGTERM_AFTER"])
+        stop_sig = signal.SIGTERM
     timeout = case.timeout
 
     out = bytearray()
@@ -399,18 +408,19 @@ def _run_case(case, ctx, tmpdir):
                 break
             if attached_at is not None and sigint_after is not None and not sigint_sent:
                 if now >= attached_at + sigint_after:
-                    _kill_group(p.pid, signal.SIGINT)
+                    _kill_group(p.pid, stop_sig)
                     sigint_sent = True
                     sigint_time = now
-                    notes.append("SIGINT sent %.2fs after attach" % (now - attached_at))
+                    notes.append("%s sent %.2fs after attach" % (stop_sig.name, now - attached_at))
             # bpftrace 0.17 sometimes misses a SIGINT (it stays in epoll_wait
             # with the signal handled): as a user would, press Ctrl-C again.
             # Only for the oracle: hawk must honour the first one.
             if sigint_sent and ctx.legacy and not sigint_resent and \
                     now >= sigint_time + LEGACY_SIGINT_RETRY:
-                _kill_group(p.pid, signal.SIGINT)
+                _kill_group(p.pid, stop_sig)
                 sigint_resent = True
-                notes.append("bpftrace ignored SIGINT for %gs: sent it again" % LEGACY_SIGINT_RETRY)
+                notes.append("bpftrace ignored %s for %gs: sent it again" % (stop_sig.name,
+                                                                           LEGACY_SIGINT_RETRY))
             wait = deadline - now
             if attached_at is not None and sigint_after is not None and not sigint_sent:
                 wait = min(wait, attached_at + sigint_after - now)
@@ -507,7 +517,7 @@ def _run_case(case, ctx, tmpdir):
             else:
                 failures.append("exit code %d, expected %d" % (rc, want))
     if (after_cmd or sigint_after is not None) and attached_at is None and not timed_out:
-        failures.append("never saw the 'Attached N probes' line, so AFTER/SIGINT_AFTER did not run")
+        failures.append("never saw the 'Attached N probes' line, so AFTER/SIG*_AFTER did not run")
 
     def any_match(rx, lines):
         r = re.compile(subst_regex(rx, rvalues))
