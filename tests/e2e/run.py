@@ -21,6 +21,8 @@ line, `KEY VALUE`:
   PROG text         the program, run as `HAWK -e TEXT` (no shell involved).
                     Lines that start with whitespace continue the PROG
                     (joined with newlines).
+  ARGS words        with PROG: more arguments after `-e TEXT` (split like a
+                    shell would, no expansion), e.g. positional parameters.
   RUN command       instead of PROG: a /bin/sh command line using {{HAWK}},
                     for script files, stdin, options, pipes.
   EXPECT regex      must match (re.search) at least one stdout line.
@@ -100,7 +102,7 @@ LEGACY_SIGINT_RETRY = 1.5  # seconds; see the SIGINT loop in _run_case
 OUTPUT_LIMIT = 6000  # characters of stdout/stderr shown for a failure
 
 SINGLE_KEYS = {"NAME", "PROG", "RUN", "EXPECT_EXACT", "EXIT_CODE", "TIMEOUT",
-               "AFTER", "SIGINT_AFTER", "SIGTERM_AFTER", "REQUIRES_HAWK"}
+               "AFTER", "SIGINT_AFTER", "SIGTERM_AFTER", "REQUIRES_HAWK", "ARGS"}
 MULTI_KEYS = {"EXPECT", "EXPECT_NONE", "EXPECT_ORDERED", "EXPECT_STDERR",
               "EXPECT_STDERR_NONE", "REQUIRES", "ENV"}
 
@@ -205,6 +207,8 @@ def finish_case(c):
         raise CaseError("%s: bad NAME %r (use [A-Za-z0-9_-])" % (w, c.name))
     if ("PROG" in c.fields) == ("RUN" in c.fields):
         raise CaseError("%s: %s needs exactly one of PROG and RUN" % (w, c.name))
+    if "ARGS" in c.fields and "PROG" not in c.fields:
+        raise CaseError("%s: ARGS goes with PROG (put arguments in the RUN line)" % w)
     for k in ("EXIT_CODE",):
         if k in c.fields and not re.match(r"^-?\d+$", c.fields[k]):
             raise CaseError("%s: %s must be an integer" % (w, k))
@@ -366,7 +370,7 @@ def _run_case(case, ctx, tmpdir):
         env[LEGACY_NOTIFY] = "1"
     if "PROG" in case.fields:
         prog = subst(case.fields["PROG"], values)
-        cmd = [ctx.hawk, "-e", prog]
+        cmd = [ctx.hawk, "-e", prog] + shlex.split(subst(case.fields.get("ARGS", ""), values))
         shown = " ".join(shlex.quote(a) for a in cmd)
         shell = False
     else:
