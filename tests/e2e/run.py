@@ -65,8 +65,14 @@ hawk itself).
 
 Oracle mode: when `--hawk` names bpftrace (`--version` prints "bpftrace vX"),
 REQUIRES_HAWK cases are skipped; with bpftrace < 0.24 the runner also sets
-__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 to learn when probes are attached, and
-drops that line and "Attaching N probes..." from stdout before checking.
+__BPFTRACE_NOTIFY_PROBES_ATTACHED=1 to learn when probes are attached, drops
+that line and "Attaching N probes..." from the output before checking, and
+sends SIGINT/SIGTERM again if bpftrace 0.17 missed the first one (a race in
+its event loop). hawk gets no such allowance.
+
+Workloads: {{PROGS}} holds the programs of tests/e2e/progs/ (see README.md
+there); each renames itself (its comm) from HAWK_COMM, so that parallel cases
+can filter on their own workload: AFTER HAWK_COMM=mycase {{PROGS}}/getppid_loop 3
 
 Output: one line per case, `PASS name (1.2s)`, `FAIL name` (followed by the
 command, which expectations failed, stdout and stderr) or `SKIP name: reason`,
