@@ -13,7 +13,8 @@
  *
  * The range underline stops at the end of the first line of a multi-line
  * range. Tabs of the source line are copied into the underline so it lines
- * up in a terminal; UTF-8 continuation bytes take no column in it. A note
+ * up in a terminal; UTF-8 continuation bytes take no column in it; other
+ * control bytes of the source line are shown as blanks. A note
  * with a location is rendered the same way with "note:"; one without (from
  * diag_hint) is just "note: MSG". An error without a location is "error: MSG".
  *
@@ -201,7 +202,12 @@ static void render_snippet(FILE *out, const struct source_file *f, struct loc lo
 	if (last > len + 1)
 		last = len > first ? len : first;
 
-	fwrite(line, 1, len, out);
+	/* control bytes would upset a terminal: shown as blanks */
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		fputc((c < 0x20 && c != '\t') || c == 0x7f ? ' ' : c, out);
+	}
 	fputc('\n', out);
 	for (i = 1; i < first; i++) {
 		unsigned char c = (unsigned char)line[i - 1];

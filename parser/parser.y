@@ -1138,6 +1138,32 @@ static bool stmt_start(yysymbol_kind_t s)
 	}
 }
 
+/* Tokens that continue an expression (binary, postfix and assignment). */
+static bool operator_token(yysymbol_kind_t s)
+{
+	static const char *const chars[] = {"'+'", "'-'", "'*'", "'/'", "'%'", "'&'", "'|'",
+					    "'^'", "'<'", "'>'", "'?'", "'.'", "'['", "'='",
+					    NULL};
+
+	switch (s) {
+	case YYSYMBOL_T_SHL:
+	case YYSYMBOL_T_SHR:
+	case YYSYMBOL_T_EQ:
+	case YYSYMBOL_T_NE:
+	case YYSYMBOL_T_LE:
+	case YYSYMBOL_T_GE:
+	case YYSYMBOL_T_LAND:
+	case YYSYMBOL_T_LOR:
+	case YYSYMBOL_T_ARROW:
+	case YYSYMBOL_T_INC:
+	case YYSYMBOL_T_DEC:
+	case YYSYMBOL_T_ASSIGN_OP:
+		return true;
+	default:
+		return name_in(yysymbol_name(s), chars);
+	}
+}
+
 /* Tokens that can start a top-level item. */
 static bool item_start(yysymbol_kind_t s)
 {
@@ -1158,8 +1184,9 @@ static bool item_start(yysymbol_kind_t s)
 /*
  * "syntax error, unexpected X, expecting A, B or C". Tokens that can start
  * a statement are summed up as "statement", those that can start an
- * expression as "expression", those that can start a top-level item as
- * "probe"; the list is left out when it would be longer than five.
+ * expression as "expression", those that continue one as "operator", those
+ * that can start a top-level item as "probe"; the list is left out when it
+ * would be longer than five.
  */
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, struct parse_ctx *pc)
 {
@@ -1167,8 +1194,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 	const char *names[YYNTOKENS + 3];
 	int n = yypcontext_expected_tokens(ctx, exp, YYNTOKENS);
 	int nnames = 0, i, j;
-	bool stmt = false, expr = false, item = false, said_stmt = false, said_expr = false,
-	     said_item = false;
+	bool stmt = false, expr = false, item = false, oper = false, said_stmt = false,
+	     said_expr = false, said_item = false, said_oper = false;
 	char msg[1024], tok[128];
 	size_t len;
 
@@ -1179,6 +1206,8 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 		stmt |= exp[j] == YYSYMBOL_T_LET;
 		expr |= exp[j] == YYSYMBOL_T_INT;
 		item |= exp[j] == YYSYMBOL_T_ATTACH;
+		oper |= strcmp(yysymbol_name(exp[j]), "'+'") == 0 ||
+			strcmp(yysymbol_name(exp[j]), "'.'") == 0;
 	}
 	for (i = 0; i < n; i++) {
 		if (stmt && (stmt_start(exp[i]) || expr_start(exp[i]))) {
@@ -1189,6 +1218,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, stru
 			if (!said_expr)
 				names[nnames++] = "expression";
 			said_expr = true;
+		} else if (oper && operator_token(exp[i])) {
+			if (!said_oper)
+				names[nnames++] = "operator";
+			said_oper = true;
 		} else if (item && item_start(exp[i])) {
 			if (!said_item)
 				names[nnames++] = "probe";
