@@ -46,7 +46,9 @@
  *   sizeof       (sizeof (type T)) or (sizeof EXPR)
  *   offsetof     (offsetof (type T) a.b) or (offsetof EXPR a.b)
  *   type         (type NAME[ STARS][[LEN]]) e.g. (type uint32) (type struct path *)
- *                (type int8[4]) (type string[64]) (type int32 *[4])
+ *                (type int8[4]) (type string[64]) (type int32 *[4]); an array
+ *                whose length is to be inferred, `(uint8[])x`, has uval 0 and
+ *                is_count set: (type uint8[])
  *
  * Locations are not part of the dump; tests check them on the nodes.
  */
@@ -464,6 +466,8 @@ static void dump(FILE *f, const struct ast_node *n)
 			fputc('*', f);
 		if (n->uval)
 			fprintf(f, "[%" PRIu64 "]", n->uval);
+		else if (n->is_count)
+			fputs("[]", f);
 		break;
 	default:
 		fprintf(f, "(%s", ast_kind_name(n->kind));

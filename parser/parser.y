@@ -223,11 +223,16 @@ static void check_lvalue(struct parse_ctx *pc, struct ast_node *n, bool compound
 			    "(@m, @m[k]) or a field");
 }
 
-/* `T[N]`: the array length must be a positive literal. */
+/* `T[N]`: the array length must be a positive literal; `T[]` (len is a
+ * node with is_count) leaves it to be inferred: uval 0, is_count set. */
 static void set_array_len(struct parse_ctx *pc, struct ast_node *t, struct ast_node *len)
 {
 	if (!len)
 		return;
+	if (len->is_count) {
+		t->is_count = true;
+		return;
+	}
 	if (len->uval == 0 || len->uval > 0xffffffffu)
 		diag_error(pc->diag, len->loc, "array size must be between 1 and 4294967295");
 	t->uval = len->uval;
@@ -1048,6 +1053,7 @@ ptrs
 array_opt
 	: %empty { $$ = NULL; }
 	| '[' T_INT ']' { $$ = $2; }
+	| '[' ']' { $$ = mk(pc, AST_INT, @$); $$->is_count = true; }
 	;
 
 %%

@@ -286,6 +286,11 @@ static void test_casts_types(void)
 	EXPR("(uint8[8])n", "(cast (type uint8[8]) (ident n))");
 	EXPR("(string[64])p", "(cast (type string[64]) (ident p))");
 	EXPR("(int32*[4])x", "(cast (type int32 *[4]) (ident x))");
+	EXPR("(uint8[])12345", "(cast (type uint8[]) (int 12345))");
+	EXPR("(int16 *) $pz", "(cast (type int16 *) (var $pz))");
+	EXPR("**(int64**)reg(\"sp\") + 16",
+	     "(+ (* (* (cast (type int64 **) (call reg (str \"sp\"))))) (int 16))");
+	EXPR("(1, \"hello\")[1 - 1]", "([] (tuple (int 1) (str \"hello\")) (- (int 1) (int 1)))");
 	EXPR("(uint64 **)x", "(cast (type uint64 **) (ident x))");
 	EXPR("(void *)x", "(cast (type void *) (ident x))");
 	EXPR("(uint64_t)1", "(cast (type uint64_t) (int 1))");
