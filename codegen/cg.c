@@ -455,9 +455,7 @@ static LLVMValueRef cg_strcmp(struct cg *cg, LLVMValueRef a, uint32_t asz, LLVMV
 		/* Equal over the shorter buffer: the longer one must end there. */
 		LLVMValueRef r = LLVMBuildLoad2(cg->b, cg->i64, res, ""), longer, c, fin;
 		LLVMBasicBlockRef chk = cg_block(cg, "scmp_len"), out = cg_block(cg, "scmp_out");
-		LLVMValueRef last_nul = LLVMBuildICmp(cg->b, LLVMIntEQ, ca, cg_const(cg, 0), "");
 
-		(void)last_nul;
 		LLVMBuildCondBr(cg->b,
 				LLVMBuildAnd(cg->b,
 					     LLVMBuildICmp(cg->b, LLVMIntEQ, r, cg_const(cg, 0), ""),
@@ -488,6 +486,27 @@ static LLVMValueRef truthy(struct cg *cg, LLVMValueRef v)
 	return LLVMBuildICmp(cg->b, LLVMIntNE, v, cg_const(cg, 0), "");
 }
 
+/* Signed division and remainder (C semantics: truncation toward zero, the
+ * remainder has the dividend's sign) through unsigned operations: BPF before
+ * cpu v4 has no signed division. */
+static LLVMValueRef sdiv(struct cg *cg, LLVMValueRef l, LLVMValueRef r, bool rem)
+{
+	LLVMValueRef zero = cg_const(cg, 0);
+	LLVMValueRef ln = LLVMBuildICmp(cg->b, LLVMIntSLT, l, zero, "");
+	LLVMValueRef rn = LLVMBuildICmp(cg->b, LLVMIntSLT, r, zero, "");
+	LLVMValueRef la = LLVMBuildSelect(cg->b, ln, LLVMBuildNeg(cg->b, l, ""), l, "");
+	LLVMValueRef ra = LLVMBuildSelect(cg->b, rn, LLVMBuildNeg(cg->b, r, ""), r, "");
+	LLVMValueRef q;
+
+	if (rem) {
+		q = LLVMBuildURem(cg->b, la, ra, "");
+		return LLVMBuildSelect(cg->b, ln, LLVMBuildNeg(cg->b, q, ""), q, "");
+	}
+	q = LLVMBuildUDiv(cg->b, la, ra, "");
+	return LLVMBuildSelect(cg->b, LLVMBuildXor(cg->b, ln, rn, ""), LLVMBuildNeg(cg->b, q, ""), q,
+			       "");
+}
+
 static LLVMValueRef arith(struct cg *cg, int op, LLVMValueRef l, LLVMValueRef r, bool sgn)
 {
 	switch (op) {
@@ -501,14 +520,14 @@ static LLVMValueRef arith(struct cg *cg, int op, LLVMValueRef l, LLVMValueRef r,
 		/* x / 0 is 0 (as the BPF instruction does); avoid LLVM's UB. */
 		LLVMValueRef z = LLVMBuildICmp(cg->b, LLVMIntEQ, r, cg_const(cg, 0), "");
 		LLVMValueRef safe = LLVMBuildSelect(cg->b, z, cg_const(cg, 1), r, "");
-		LLVMValueRef q = sgn ? LLVMBuildSDiv(cg->b, l, safe, "") : LLVMBuildUDiv(cg->b, l, safe, "");
+		LLVMValueRef q = sgn ? sdiv(cg, l, safe, false) : LLVMBuildUDiv(cg->b, l, safe, "");
 
 		return LLVMBuildSelect(cg->b, z, cg_const(cg, 0), q, "");
 	}
 	case '%': {
 		LLVMValueRef z = LLVMBuildICmp(cg->b, LLVMIntEQ, r, cg_const(cg, 0), "");
 		LLVMValueRef safe = LLVMBuildSelect(cg->b, z, cg_const(cg, 1), r, "");
-		LLVMValueRef q = sgn ? LLVMBuildSRem(cg->b, l, safe, "") : LLVMBuildURem(cg->b, l, safe, "");
+		LLVMValueRef q = sgn ? sdiv(cg, l, safe, true) : LLVMBuildURem(cg->b, l, safe, "");
 
 		return LLVMBuildSelect(cg->b, z, l, q, "");
 	}
