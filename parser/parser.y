@@ -24,7 +24,18 @@
  *
  * A block's is_expr is set when its value is used (block expression,
  * macro body, arm of an if expression) and it ends with an expression with
- * no ';' (or with an if/else, which is then turned into an expression).
+ * no ';' (or with an if/else or a nested block with a value, which is then
+ * wrapped into an expression statement). Blocks used as statements (probe,
+ * fn, loop bodies, if statements, nested blocks) never have is_expr.
+ *
+ * Assignments are statements, not expressions: `unary = expr` and
+ * `unary op= expr`, the target checked to be a variable, map, field,
+ * index, dereference or `_` (discard). Casts are `(type) unary`; which
+ * parenthesised names are types is decided by the scanner (lexer.l).
+ *
+ * Limits: bison's stack (YYMAXDEPTH, 10000) bounds nesting; a tree deeper
+ * than PARSE_MAX_DEPTH (a long `a + b + ...` chain) is reported too, so
+ * later passes can recurse safely. Both are errors, never crashes.
  *
  * Precedence (loosest first): ?: then || && | ^ & (== !=) (< > <= >=)
  * (<< >>) (+ -) (* / %), then unary (- ! ~ * & ++ -- casts), then postfix
