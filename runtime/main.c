@@ -277,19 +277,22 @@ static void parse_args(int argc, char **argv, struct args *a)
 			usage_error("option '%s' is not supported yet (hawk reads no C headers)",
 				    c == 'I' ? "-I" : "--include");
 		case OPT_INFO:
+			usage_error("option '%s' is not supported yet", "--info");
 		case OPT_USDT_FILE_ACTIVATION:
+			usage_error("option '%s' is not supported yet", "--usdt-file-activation");
 		case OPT_NO_FEATURE:
+			usage_error("option '%s' is not supported yet", "--no-feature");
 		case OPT_PROBE_FILTER:
-			usage_error("option '%s' is not supported yet", argv[optind - 1]);
+			usage_error("option '%s' is not supported yet", "--probe-filter");
 		case ':':
-			if (optopt)
-				usage_error("option '-%c' requires a value", optopt);
-			usage_error("option '%s' requires a value", argv[optind - 1]);
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				usage_error("option '%s' requires a value", argv[optind - 1]);
+			usage_error("option '-%c' requires a value", optopt);
 		case '?':
 		default:
-			if (optopt)
-				usage_error("unknown option '-%c'", optopt);
-			usage_error("unknown option '%s'", argv[optind - 1]);
+			if (strncmp(argv[optind - 1], "--", 2) == 0 || optopt <= 0 || optopt >= 128)
+				usage_error("unknown option '%s'", argv[optind - 1]);
+			usage_error("unknown option '-%c'", optopt);
 		}
 	}
 

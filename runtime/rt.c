@@ -42,6 +42,7 @@
 #include "rt_internal.h"
 #include "../lang/diag.h"
 #include "../lang/modules.h"
+#include "../lang/source.h"
 #include "../lang/types.h"
 
 #ifndef SYS_pidfd_open
@@ -58,9 +59,38 @@ enum { TAG_RINGBUF = 1, TAG_SIGNAL, TAG_PIDFD };
 /* ---- libbpf messages ---------------------------------------------------- */
 
 static int libbpf_level; /* 0: none, 1: warnings and info (-v), 2: all (-d libbpf) */
+/* While loading: the program libbpf reports as failed ("prog 'NAME': ..."
+ * messages). After a failed load libbpf has closed every program's fd, so
+ * this is the only way to tell which program the verifier rejected. */
+static bool load_capture;
+static char load_failed_prog[256];
+
+static void capture_failed_prog(const char *fmt, va_list ap)
+{
+	char msg[512];
+	const char *start, *end;
+
+	if (load_failed_prog[0])
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	start = strstr(msg, "prog '");
+	if (!start || (!strstr(msg, "failed to load") && !strstr(msg, "load failed")))
+		return;
+	start += 6;
+	end = strchr(start, '\'');
+	if (end && (size_t)(end - start) < sizeof(load_failed_prog))
+		snprintf(load_failed_prog, sizeof(load_failed_prog), "%.*s", (int)(end - start),
+			 start);
+}
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	if (load_capture && level == LIBBPF_WARN) {
+		va_list copy;
+		va_copy(copy, ap);
+		capture_failed_prog(fmt, copy);
+		va_end(copy);
+	}
 	if (libbpf_level == 0 || (level == LIBBPF_DEBUG && libbpf_level < 2))
 		return 0;
 	return vfprintf(stderr, fmt, ap);
@@ -450,17 +480,12 @@ static int phase_open(struct rt *rt, const void *elf, size_t len)
 	return 0;
 }
 
-/* The program whose load failed: the first one with autoload and no fd. */
+/* The program whose load failed, as libbpf reported it. */
 static struct bpf_program *failed_prog(struct rt *rt)
 {
-	struct bpf_program *prog;
-
-	bpf_object__for_each_program(prog, rt->obj)
-	{
-		if (bpf_program__autoload(prog) && bpf_program__fd(prog) < 0)
-			return prog;
-	}
-	return NULL;
+	if (!load_failed_prog[0])
+		return NULL;
+	return bpf_object__find_program_by_name(rt->obj, load_failed_prog);
 }
 
 static int probe_index(struct rt *rt, const struct bpf_program *prog)
@@ -499,6 +524,37 @@ static void print_log(const char *log, int lines)
 	fprintf(stderr, "%.*s\n", (int)(len - (size_t)(start - log)), start);
 }
 
+/*
+ * The source line of the rejected instruction: the last "; TEXT @ FILE:LINE"
+ * line-info comment in the log (kernels 6.x print them when the object has
+ * BTF line info), if FILE is our program. Returns the line or 0.
+ */
+static int log_source_line(const char *log, const char *file)
+{
+	size_t flen = strlen(file);
+	int line = 0;
+
+	for (const char *p = log; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		const char *eol = strchr(p, '\n'), *at;
+		if (*p != ';')
+			continue;
+		if (!eol)
+			eol = p + strlen(p);
+		/* the last " @ " of the line, then FILE:LINE up to the end of line */
+		at = NULL;
+		for (const char *q = p; q + 3 <= eol; q++)
+			if (q[0] == ' ' && q[1] == '@' && q[2] == ' ')
+				at = q + 3;
+		if (at && (size_t)(eol - at) > flen && strncmp(at, file, flen) == 0 &&
+		    at[flen] == ':') {
+			int l = atoi(at + flen + 1);
+			if (l > 0)
+				line = l;
+		}
+	}
+	return line;
+}
+
 static void report_load_failure(struct rt *rt, int err)
 {
 	struct bpf_program *prog = failed_prog(rt);
@@ -515,11 +571,40 @@ static void report_load_failure(struct rt *rt, int err)
 			hint("hawk needs root (or CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE)");
 		return;
 	}
-	if (idx >= 0) {
-		const struct res_probe *p = rt->res->probes[idx];
-		error_at(rt, p->loc, "the BPF verifier rejected probe '%s'", p->spec);
-	} else {
+	if (idx < 0) {
 		error_noloc("the BPF verifier rejected program '%s'", bpf_program__name(prog));
+		print_log(log, rt->opt->debug_verifier ? 0 : LOG_TAIL_LINES);
+		return;
+	}
+
+	const struct res_probe *p = rt->res->probes[idx];
+	const char *name = rt->opt->source_name ? rt->opt->source_name : "stdin";
+	int line = log_source_line(log, name);
+	fflush(rt->out.f);
+	if (rt->opt->src && p->loc.first_line > 0) {
+		struct diag_set d;
+		diag_init(&d, (struct source_set *)rt->opt->src);
+		diag_error(&d, p->loc, "the BPF verifier rejected probe '%s'", p->spec);
+		if (line > 0 && line != p->loc.first_line) {
+			size_t len = 0;
+			const struct source_file *f = source_get(rt->opt->src, p->loc.file);
+			const char *text = f ? source_line(f, line, &len) : NULL;
+			const char *t = text;
+			while (t && (size_t)(t - text) < len && (*t == ' ' || *t == '\t'))
+				t++;
+			if (text && len > (size_t)(t - text)) {
+				struct loc l = {line, (int)(t - text) + 1, line, (int)len,
+						p->loc.file};
+				diag_note(&d, l, "the rejected instruction comes from this line");
+			}
+		}
+		diag_render(&d, stderr, rt->opt->colour);
+		diag_free(&d);
+	} else {
+		error_at(rt, p->loc, "the BPF verifier rejected probe '%s'", p->spec);
+		if (line > 0)
+			fprintf(stderr, "note: the rejected instruction comes from line %d\n",
+				line);
 	}
 	print_log(log, rt->opt->debug_verifier ? 0 : LOG_TAIL_LINES);
 }
@@ -527,8 +612,12 @@ static void report_load_failure(struct rt *rt, int err)
 static int phase_load(struct rt *rt)
 {
 	const struct resources *res = rt->res;
-	int err = bpf_object__load(rt->obj);
+	int err;
 
+	load_capture = true;
+	load_failed_prog[0] = '\0';
+	err = bpf_object__load(rt->obj);
+	load_capture = false;
 	if (err) {
 		report_load_failure(rt, err);
 		return err;
