@@ -64,6 +64,19 @@ void sema_warn(struct sema *s, struct loc loc, const char *fmt, ...)
 	va_end(ap);
 }
 
+void sema_hint(struct sema *s, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (s->quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	diag_hint(s->diag, "%s", buf);
+}
+
 void sema_note(struct sema *s, struct loc loc, const char *fmt, ...)
 {
 	va_list ap;
@@ -337,6 +350,14 @@ static struct scope_var *scope_declare(struct sema *s, struct ast_node *var, str
 {
 	struct scope_var *v = ARENA_NEW(s->arena, struct scope_var);
 
+	/* The quiet pass left the type it learned from every assignment on the
+	 * declaring node: start from it so later, bigger values fit. */
+	if (var->sema_var && var->sema_var->type && t) {
+		struct hk_type *u = ty_unify(s->arena, var->sema_var->type, t);
+
+		if (u)
+			t = u;
+	}
 	v->name = var->name;
 	v->type = t;
 	v->loc = var->loc;
@@ -438,7 +459,7 @@ static struct hk_type *check_ident(struct sema *s, struct ast_node *n)
 	sema_error(s, n->loc, "unknown identifier '%s'", n->name);
 	sug = diag_suggest(n->name, builtin_and_probe_names(s));
 	if (sug)
-		sema_note(s, n->loc, "did you mean '%s'?", sug);
+		sema_hint(s, "did you mean '%s'?", sug);
 	return n->type;
 }
 
@@ -454,7 +475,7 @@ static struct hk_type *check_call(struct sema *s, struct ast_node *n, bool as_ma
 		sema_error(s, n->loc, "unknown function '%s'", n->name);
 		sug = diag_suggest(n->name, stdlib_builtin_names());
 		if (sug)
-			sema_note(s, n->loc, "did you mean '%s'?", sug);
+			sema_hint(s, "did you mean '%s'?", sug);
 		for (a = n->body; a; a = a->next)
 			check_expr(s, a);
 		return n->type;
@@ -519,8 +540,8 @@ static struct res_map *check_map_ref(struct sema *s, struct ast_node *n, bool as
 			struct hk_type *u = ty_unify(s->arena, m->key, kt);
 
 			if (!u)
-				sema_error(s, n->lhs->loc,
-					   "map '%s' has keys of type %s; this key is %s", n->name,
+				sema_error(s, n->loc,
+					   "type mismatch for %s: it has keys of type %s; this key is %s", n->name,
 					   ty_name(s->arena, m->key), ty_name(s->arena, kt));
 			else
 				m->key = u;
@@ -734,7 +755,7 @@ static struct hk_type *check_field(struct sema *s, struct ast_node *n)
 			   t->is_ctx ? "args" : ty_name(s->arena, t), n->name);
 		sug = diag_suggest(n->name, names);
 		if (sug)
-			sema_note(s, n->loc, "did you mean '%s'?", sug);
+			sema_hint(s, "did you mean '%s'?", sug);
 		return n->type = &ty_none;
 	}
 	return n->type = f->type;
@@ -938,7 +959,8 @@ static struct hk_type *check_assign_target(struct sema *s, struct ast_node *lhs,
 		} else if (!v->type) {
 			v->type = storage_type(s, vt);
 		} else if (!ty_compatible(v->type, vt)) {
-			sema_error(s, rhs->loc, "variable '%s' holds %s; cannot assign %s", lhs->name,
+			sema_error(s, loc_span(lhs->loc, rhs->loc),
+				   "type mismatch for %s: it holds %s; cannot assign %s", lhs->name,
 				   ty_name(s->arena, v->type), ty_name(s->arena, vt));
 			sema_note(s, v->loc, "'%s' got its type here", lhs->name);
 		} else {
@@ -957,7 +979,8 @@ static struct hk_type *check_assign_target(struct sema *s, struct ast_node *lhs,
 			return &ty_none;
 		if (vt->kind == TY_AGG) {
 			if (m->value && (m->value->kind != TY_AGG || !ty_equal(m->value, vt)))
-				sema_error(s, rhs->loc, "map '%s' holds %s; cannot assign %s",
+				sema_error(s, loc_span(lhs->loc, rhs->loc),
+					   "type mismatch for %s: it holds %s; cannot assign %s",
 					   m->name, ty_name(s->arena, m->value),
 					   ty_name(s->arena, vt));
 			else
@@ -965,7 +988,8 @@ static struct hk_type *check_assign_target(struct sema *s, struct ast_node *lhs,
 		} else if (!m->value) {
 			m->value = storage_type(s, vt);
 		} else if (m->value->kind == TY_AGG || !ty_compatible(m->value, vt)) {
-			sema_error(s, rhs->loc, "map '%s' holds %s; cannot assign %s", m->name,
+			sema_error(s, loc_span(lhs->loc, rhs->loc),
+				   "type mismatch for %s: it holds %s; cannot assign %s", m->name,
 				   ty_name(s->arena, m->value), ty_name(s->arena, vt));
 		} else {
 			struct hk_type *u = ty_unify(s->arena, m->value, storage_type(s, vt));
@@ -1177,7 +1201,7 @@ static void expand_probe(struct sema *s, struct ast_node *probe)
 
 			diag_error(s->diag, ap->loc, "unknown probe type '%s'", prov);
 			if (sug)
-				diag_note(s->diag, ap->loc, "did you mean '%s'?", sug);
+				diag_hint(s->diag, "did you mean '%s'?", sug);
 			continue;
 		}
 		ap->sema_probe = ops;
@@ -1272,7 +1296,7 @@ static void check_config(struct sema *s, struct ast_node *cfg)
 
 			diag_error(s->diag, a->lhs->loc, "unknown config key '%s'", key);
 			if (sug)
-				diag_note(s->diag, a->lhs->loc, "did you mean '%s'?", sug);
+				diag_hint(s->diag, "did you mean '%s'?", sug);
 		}
 	}
 }

@@ -79,6 +79,8 @@ void sema_warn(struct sema *s, struct loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void sema_note(struct sema *s, struct loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A note without a location ("note: did you mean 'count'?"). */
+void sema_hint(struct sema *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The n-th argument of a call (0-based) or NULL. */
 struct ast_node *sema_arg(struct ast_node *call, int n);
 /* Requires a compile-time integer constant; returns 0 and sets *v, or -1 after an error. */

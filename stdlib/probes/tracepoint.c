@@ -45,7 +45,9 @@ static int parse_field(struct sema *s, char *line, struct ty_field *f, bool user
 	p = strstr(p, "signed:");
 	if (p)
 		sscanf(p, "signed:%d;", &sgn);
-	br = strchr(decl, '[');
+	data_loc = strstr(decl, "__data_loc") != NULL;
+	/* "char comm[16]": the brackets follow the name; "__data_loc char[] name": they don't */
+	br = data_loc ? NULL : strrchr(decl, '[');
 	if (br) {
 		count = (uint32_t)strtoul(br + 1, NULL, 10);
 		*br = '\0';
@@ -61,7 +63,6 @@ static int parse_field(struct sema *s, char *line, struct ty_field *f, bool user
 		return -1;
 	is_ptr = strchr(decl, '*') != NULL;
 	is_char = strstr(decl, "char") != NULL;
-	data_loc = strstr(decl, "__data_loc") != NULL;
 	f->name = arena_strdup(s->arena, name);
 	f->offset = (uint32_t)off;
 	if (data_loc) {
