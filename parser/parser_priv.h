@@ -40,6 +40,7 @@ struct lexer_state {
 	char *sbuf;	      /* string literal being built (malloc'ed) */
 	size_t slen, scap;
 	int cdepth;		  /* '{' nesting inside a C definition */
+	bool ctypedef;		  /* the C definition is a typedef (ends at ';') */
 	size_t cdef_end;	  /* offset just past the C definition so far */
 	struct lex_pos cdef_last; /* its last character */
 };

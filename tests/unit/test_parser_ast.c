@@ -582,6 +582,9 @@ static void test_top_level(void)
 	     "(program (cdef \"struct S { int a; } __attribute__((aligned(8)))\") "
 	     "(probe (attach \"BEGIN\") (block)))");
 	PROG("struct S;", "(program (cdef \"struct S;\"))");
+	PROG("typedef unsigned int u_t;\ntypedef struct { int a; } s_t;\nBEGIN { }",
+	     "(program (cdef \"typedef unsigned int u_t;\") (cdef \"typedef struct { int a; } "
+	     "s_t;\") (probe (attach \"BEGIN\") (block)))");
 	PROG("config = { max_strlen = 128; stack_mode = perf }",
 	     "(program (config (= (ident max_strlen) (int 128)) (= (ident stack_mode) (ident "
 	     "perf))))");
