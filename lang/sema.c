@@ -472,7 +472,12 @@ static struct hk_type *check_call(struct sema *s, struct ast_node *n, bool as_ma
 
 	n->type = &ty_none;
 	if (!b) {
-		sema_error(s, n->loc, "unknown function '%s'", n->name);
+		struct loc nl = n->loc;
+
+		/* underline just the name */
+		nl.last_line = nl.first_line;
+		nl.last_column = nl.first_column + (int)strlen(n->name) - 1;
+		sema_error(s, nl, "unknown function '%s'", n->name);
 		sug = diag_suggest(n->name, stdlib_builtin_names());
 		if (sug)
 			sema_hint(s, "did you mean '%s'?", sug);
