@@ -503,6 +503,64 @@ static void test_nesting_limits(void)
 	free(text);
 }
 
+static void test_source(void)
+{
+	struct arena a;
+	struct source_set s;
+	const struct source_file *f;
+	const char *line;
+	size_t len = 99;
+	struct loc x = {1, 2, 3, 4, 5}, y = {6, 7, 8, 9, 10}, z;
+	int i;
+
+	arena_init(&a);
+	source_init(&s, &a);
+	CHECK(add(&s, "a.bt", "one\ntwo\r\n\nlast") == 0);
+	CHECK(add(&s, "b.bt", "") == 1);
+	CHECK(add(&s, "c.bt", "x\n") == 2);
+	for (i = 3; i < 40; i++) /* the table grows; earlier files stay */
+		CHECK(add(&s, "more", "m") == i);
+	f = source_get(&s, 0);
+	CHECK(f && strcmp(f->name, "a.bt") == 0 && f->len == 14);
+	line = source_line(f, 1, &len);
+	CHECK(line && len == 3 && strncmp(line, "one", 3) == 0);
+	line = source_line(f, 2, &len);
+	CHECK(line && len == 3 && strncmp(line, "two", 3) == 0);
+	line = source_line(f, 3, &len);
+	CHECK(line && len == 0);
+	line = source_line(f, 4, &len);
+	CHECK(line && len == 4 && strncmp(line, "last", 4) == 0);
+	CHECK(source_line(f, 5, &len) == NULL);
+	CHECK(source_line(f, 0, &len) == NULL);
+	f = source_get(&s, 1);
+	CHECK(f && f->len == 0 && f->text[0] == '\0');
+	line = source_line(f, 1, &len);
+	CHECK(line && len == 0);
+	f = source_get(&s, 2);
+	CHECK(source_line(f, 1, &len) && len == 1);
+	CHECK(source_line(f, 2, &len) == NULL);
+	CHECK(source_get(&s, 39) && strcmp(source_get(&s, 39)->text, "m") == 0);
+	CHECK(strcmp(source_get(&s, 0)->text, "one\ntwo\r\n\nlast") == 0);
+	CHECK(source_get(&s, 40) == NULL && source_get(&s, -1) == NULL);
+	CHECK(source_get(NULL, 0) == NULL);
+	z = loc_span(x, y);
+	CHECK(z.first_line == 1 && z.first_column == 2 && z.last_line == 8 && z.last_column == 9 &&
+	      z.file == 5);
+	arena_free(&a);
+}
+
+static void test_bom(void)
+{
+	bool ok;
+	char *got = parse_errors("\xef\xbb\xbf"
+				 "BEGIN { }",
+				 12, NULL, &ok);
+
+	CHECK(ok);
+	CHECK_STR(got, "");
+	free(got);
+}
+
 static void test_suggest(void)
 {
 	static const char *const funcs[] = {"count", "sum", "hist",   "lhist", "printf",
@@ -540,6 +598,8 @@ int main(void)
 	test_several_errors();
 	test_scan_errors();
 	test_nesting_limits();
+	test_source();
+	test_bom();
 	test_suggest();
 	return check_done();
 }
