@@ -146,8 +146,6 @@ const char *ast_kind_name(enum ast_kind k)
 
 const char *ast_op_name(int op)
 {
-	static char one[128][2];
-
 	switch (op) {
 	case TOK_SHL:
 		return "<<";
@@ -169,15 +167,35 @@ const char *ast_op_name(int op)
 		return "++";
 	case TOK_DEC:
 		return "--";
+	case '+':
+		return "+";
+	case '-':
+		return "-";
+	case '*':
+		return "*";
+	case '/':
+		return "/";
+	case '%':
+		return "%";
+	case '&':
+		return "&";
+	case '|':
+		return "|";
+	case '^':
+		return "^";
+	case '<':
+		return "<";
+	case '>':
+		return ">";
+	case '!':
+		return "!";
+	case '~':
+		return "~";
+	case '=':
+		return "=";
 	default:
-		break;
+		return "?";
 	}
-	if (op > ' ' && op < 127) {
-		one[op][0] = (char)op;
-		one[op][1] = '\0';
-		return one[op];
-	}
-	return "?";
 }
 
 static void dump_quoted(FILE *f, const char *s, size_t len)

@@ -196,7 +196,6 @@ static struct ast_node *block_as_value(struct parse_ctx *pc, struct ast_node *b)
 	return parse_fin(pc, b);
 }
 
-
 /* An if used as an expression: its arms (and else-ifs) are values. */
 static void if_expr_arms(struct parse_ctx *pc, struct ast_node *n)
 {
