@@ -302,7 +302,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 		if (optind >= argc) {
 			if (argc == 1) {
 				usage(stderr);
-				exit(2);
+				exit(1); /* as bpftrace */
 			}
 			usage_error("no program given (use -e 'program' or a file name)");
 		}
@@ -391,6 +391,10 @@ int main(int argc, char **argv)
 	int file;
 
 	parse_args(argc, argv, &a);
+	if (a.pid && kill(a.pid, 0) && errno == ESRCH) {
+		fprintf(stderr, "error: no process with pid %d\n", a.pid);
+		return 1;
+	}
 
 	/* read the program */
 	if (a.prog_text) {

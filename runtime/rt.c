@@ -35,6 +35,7 @@
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -455,7 +456,7 @@ static int phase_open(struct rt *rt, const void *elf, size_t len)
 		if (rt->prog_logs && (rt->prog_logs[i] = malloc(DEBUG_LOG_BUF_SIZE))) {
 			rt->prog_logs[i][0] = '\0';
 			bpf_program__set_log_buf(prog, rt->prog_logs[i], DEBUG_LOG_BUF_SIZE);
-			bpf_program__set_log_level(prog, 1);
+			bpf_program__set_log_level(prog, 1 | 2); /* every instruction */
 		}
 	}
 
@@ -609,6 +610,40 @@ static void report_load_failure(struct rt *rt, int err)
 	print_log(log, rt->opt->debug_verifier ? 0 : LOG_TAIL_LINES);
 }
 
+/*
+ * The internal "globals" array (stdlib/builtins/time.c): slot 0 starts with
+ * the start time on the boot clock, which `elapsed` subtracts from nsecs.
+ */
+static int init_globals(struct rt *rt)
+{
+	const struct resources *res = rt->res;
+
+	for (int i = 0; i < res->nmaps; i++) {
+		const struct res_map *m = res->maps[i];
+		if (!m || !m->internal || !m->name || strcmp(m->name, "globals") != 0 ||
+		    rt->map_fd[i] < 0 || m->value_size < 8)
+			continue;
+		unsigned char *v = calloc(1, m->value_size);
+		struct timespec ts;
+		uint32_t key = 0;
+		int err;
+		if (!v)
+			return -ENOMEM;
+		clock_gettime(CLOCK_BOOTTIME, &ts);
+		uint64_t start = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+		bpf_map_lookup_elem(rt->map_fd[i], &key, v);
+		memcpy(v, &start, 8);
+		err = bpf_map_update_elem(rt->map_fd[i], &key, v, BPF_ANY) ? -errno : 0;
+		free(v);
+		if (err) {
+			error_noloc("map '%s': cannot store the start time: %s", m->name,
+				    strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int phase_load(struct rt *rt)
 {
 	const struct resources *res = rt->res;
@@ -646,6 +681,8 @@ static int phase_load(struct rt *rt)
 		error_noloc("the BPF object has no event ring buffer");
 		return -ENOENT;
 	}
+	if ((err = init_globals(rt)))
+		return err;
 	rt->rb = ring_buffer__new(rt->map_fd[res->ringbuf->id], on_ringbuf, rt, NULL);
 	if (!rt->rb) {
 		err = -errno;
