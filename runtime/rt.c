@@ -603,7 +603,7 @@ static void report_load_failure(struct rt *rt, int err)
 		diag_free(&d);
 	} else {
 		error_at(rt, p->loc, "the BPF verifier rejected probe '%s'", p->spec);
-		if (line > 0)
+		if (line > 0 && line != p->loc.first_line)
 			fprintf(stderr, "note: the rejected instruction comes from line %d\n",
 				line);
 	}
