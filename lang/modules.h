@@ -52,6 +52,8 @@ struct agg_ops {
 	const char *name;      /* "count" */
 	const char *type_name; /* "count_t" */
 	bool bucketed;         /* hist/lhist: the kernel key has a trailing u64 bucket */
+	bool zero_is_unset;    /* an all-zero value means never updated (count): a keyless
+				* map of it can be one per-CPU array slot */
 	/* Size of one CPU's value in the kernel map. */
 	uint32_t (*value_size)(const struct hk_type *t);
 	/* Number of buckets (bucketed aggregations). */

@@ -1339,8 +1339,7 @@ static void finalize_maps(struct sema *s)
 		m->agg = m->value->kind == TY_AGG ? m->value->agg : NULL;
 		if (m->agg) {
 			m->value_size = m->agg->value_size(m->value);
-			if (!m->key && !m->agg->bucketed && m->agg->lower_read &&
-			    !strcmp(m->agg->name, "count")) {
+			if (!m->key && m->agg->zero_is_unset) {
 				/* A keyless count() is one per-CPU array slot. */
 				m->kind = RM_PERCPU_ARRAY;
 				m->key_size = 4;

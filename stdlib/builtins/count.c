@@ -37,6 +37,7 @@ static void count_update(struct cg *cg, struct ast_node *call, LLVMValueRef p, L
 const struct agg_ops std_agg_count = {
 	.name = "count",
 	.type_name = "count_t",
+	.zero_is_unset = true,
 	.value_size = u64_size,
 	.reduced_size = u64_size,
 	.reduce = u64_reduce,
