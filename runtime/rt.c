@@ -675,6 +675,9 @@ static int phase_load(struct rt *rt)
 					      ? bpf_object__find_map_by_name(rt->obj, m->elf_name)
 					      : NULL;
 		rt->map_fd[i] = map ? bpf_map__fd(map) : -1;
+		if (m && m->internal && m->name && strcmp(m->name, "lost") == 0 &&
+		    (m->kind == RM_ARRAY || m->kind == RM_PERCPU_ARRAY) && m->value_size >= 8)
+			rt->lost_map = i;
 	}
 	if (!res->ringbuf || res->ringbuf->id < 0 || res->ringbuf->id >= res->nmaps ||
 	    rt->map_fd[res->ringbuf->id] < 0) {
@@ -690,6 +693,32 @@ static int phase_load(struct rt *rt)
 		return err;
 	}
 	return 0;
+}
+
+/* Reports events the BPF side could not write (the internal "lost" map). */
+static void check_lost(struct rt *rt)
+{
+	const struct res_map *m;
+	uint64_t *v, total = 0;
+	uint32_t key = 0;
+	int n;
+
+	if (rt->lost_map < 0 || rt->map_fd[rt->lost_map] < 0)
+		return;
+	m = rt->res->maps[rt->lost_map];
+	n = m->kind == RM_PERCPU_ARRAY ? rt->ncpus : 1;
+	v = calloc(n, 8);
+	if (!v)
+		return;
+	if (bpf_map_lookup_elem(rt->map_fd[rt->lost_map], &key, v) == 0)
+		for (int i = 0; i < n; i++)
+			total += v[i];
+	free(v);
+	if (total > rt->lost_seen) {
+		fflush(rt->out.f);
+		out_lost(&rt->out, total - rt->lost_seen);
+		rt->lost_seen = total;
+	}
 }
 
 /* ---- the event loop set-up, -p and -c ------------------------------------ */
@@ -967,6 +996,7 @@ static int phase_poll(struct rt *rt)
 				int err = ring_buffer__consume(rt->rb);
 				if (err < 0 && err != -EINTR)
 					return err;
+				check_lost(rt);
 				break;
 			}
 			case TAG_SIGNAL:
@@ -1024,7 +1054,7 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 	/* init: every handle -1/NULL until acquired */
 	rt->res = res;
 	rt->opt = opt;
-	rt->epfd = rt->pidfd = rt->child_gate = -1;
+	rt->epfd = rt->pidfd = rt->child_gate = rt->lost_map = -1;
 	rt->sig_pipe[0] = rt->sig_pipe[1] = -1;
 	out_init(&rt->out, opt->out ? opt->out : stdout, opt->format);
 	if (res->config.str_trunc_trailer)
@@ -1085,6 +1115,7 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 	if (run_special(rt, false))
 		goto out;
 	ring_buffer__consume(rt->rb);
+	check_lost(rt);
 
 	/* maps: bpftrace ends the main output with two newlines in text mode */
 	if (rt->out.format == OUT_TEXT)

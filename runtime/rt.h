@@ -21,19 +21,19 @@ struct bpf_link;
 struct bpf_object;
 
 struct rt_options {
-	enum out_format format; /* -f */
-	FILE *out;              /* -o FILE or stdout */
-	bool quiet;             /* -q: no "Attached N probes" */
-	bool verbose;           /* -v: libbpf debug output */
-	bool dry_run;           /* --dry-run: exit after attaching */
-	bool debug_verifier;    /* -d verifier: full verifier log */
-	int target_pid;         /* -p */
-	const char *child_cmd;  /* -c CMD */
+	enum out_format format;	 /* -f */
+	FILE *out;		 /* -o FILE or stdout */
+	bool quiet;		 /* -q: no "Attached N probes" */
+	bool verbose;		 /* -v: libbpf warnings and info */
+	bool dry_run;		 /* --dry-run: exit after attaching */
+	bool debug_verifier;	 /* -d verifier: full verifier log */
+	int target_pid;		 /* -p */
+	const char *child_cmd;	 /* -c CMD */
 	const char *source_name; /* for messages */
 	/* Added by the runtime's owner (all optional, zero is fine): */
-	bool debug_libbpf;      /* -d libbpf: all of libbpf's messages, debug level too */
+	bool debug_libbpf;	      /* -d libbpf: all of libbpf's messages, debug level too */
 	const struct source_set *src; /* renders errors with their source line; may be NULL */
-	int colour;             /* diagnostics colour: -1 auto, 0 off, 1 on */
+	int colour;		      /* diagnostics colour: -1 auto, 0 off, 1 on */
 };
 
 /*
@@ -48,6 +48,13 @@ struct rt_options {
  * u64 bucket index to the user key (keyless: the key is just the bucket).
  * An array slot whose bytes are all zero (on every CPU) counts as absent:
  * it is not printed, as bpftrace never prints a map that was never written.
+ *
+ * Internal maps the runtime knows by res_map.name:
+ *   "scratch"  ARRAY, max_entries set to the number of possible CPUs
+ *   "globals"  ARRAY, slot 0 starts with hawk's start time (boot clock, ns)
+ *   "lost"     ARRAY or PERCPU_ARRAY of u64, slot 0: events the BPF side
+ *              could not write to the ring buffer; new losses are reported
+ *              (out_lost) as they happen and at exit
  */
 struct ev_print_payload {
 	uint64_t top;
@@ -60,8 +67,8 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 /* ---- for probe modules' attach callbacks ---- */
 void rt_own_link(struct rt *rt, struct bpf_link *link);
 void rt_own_fd(struct rt *rt, int fd);
-int rt_ncpus(const struct rt *rt);         /* possible CPUs */
-int rt_target_pid(const struct rt *rt);    /* -p PID or the -c child, 0 if none */
+int rt_ncpus(const struct rt *rt);	/* possible CPUs */
+int rt_target_pid(const struct rt *rt); /* -p PID or the -c child, 0 if none */
 /* The output events are printed to (EV_OTHER handlers print through it). */
 struct out *rt_out(struct rt *rt);
 const struct resources *rt_resources(const struct rt *rt);

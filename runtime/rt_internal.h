@@ -56,6 +56,9 @@ struct rt {
 	size_t defer_len, defer_cap;
 	bool defer_exit;
 
+	int lost_map;	    /* index of the internal "lost" map, -1 if none */
+	uint64_t lost_seen; /* losses already reported */
+
 	char *log_buf; /* verifier log of the program that failed to load */
 	size_t log_size;
 	char **prog_logs; /* -d verifier: one log per res_probe */
