@@ -935,12 +935,13 @@ static void *detach_worker(void *arg)
  * Destroys every link and closes every fd the probes handed over. Closing a
  * tracepoint's perf event waits for RCU grace periods in the kernel, 50-150
  * ms each when done one after another; several threads let them overlap.
- * HAWK_DETACH_THREADS overrides the thread count (for bench/).
+ * One thread per link or fd, at most 8 (20 tracepoints here: 0.7 s on one
+ * thread, 0.12-0.18 s on eight). HAWK_DETACH_THREADS overrides the count.
  */
 static void detach_all(struct rt *rt)
 {
 	int total = rt->nlinks + rt->nfds;
-	int nthreads = total / 2;
+	int nthreads = total;
 	const char *env = getenv("HAWK_DETACH_THREADS");
 	pthread_t tids[MAX_DETACH_THREADS];
 	struct detach_job jobs[MAX_DETACH_THREADS];
@@ -1072,6 +1073,11 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 	}
 	signals_install(rt);
 
+	if (res->nprobes == 0) {
+		error_noloc("no probes to attach");
+		goto out;
+	}
+
 	/* open, load */
 	if (phase_open(rt, elf, len) || phase_load(rt) || phase_loop_setup(rt))
 		goto out;
@@ -1095,7 +1101,7 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 		status = 0;
 		goto out;
 	}
-	if (!opt->quiet)
+	if (!opt->quiet && !sig_received)
 		out_attached(&rt->out, res->nprobes);
 
 	/* poll: the begin events first, then the ring buffer until a stop */
