@@ -611,37 +611,43 @@ static void report_load_failure(struct rt *rt, int err)
 }
 
 /*
- * The internal "globals" array (stdlib/builtins/time.c): slot 0 starts with
- * the start time on the boot clock, which `elapsed` subtracts from nsecs.
+ * The internal "globals" array (see rt.h): slot 0 holds u64 values at fixed
+ * offsets: 0 the start time on the boot clock (`elapsed` subtracts it from
+ * nsecs), 8 the pid of the -c child (`cpid`). Writes one of them; a map too
+ * small for that offset is left alone.
  */
-static int init_globals(struct rt *rt)
+static int set_global(struct rt *rt, uint32_t offset, uint64_t value)
 {
 	const struct resources *res = rt->res;
 
 	for (int i = 0; i < res->nmaps; i++) {
 		const struct res_map *m = res->maps[i];
 		if (!m || !m->internal || !m->name || strcmp(m->name, "globals") != 0 ||
-		    rt->map_fd[i] < 0 || m->value_size < 8)
+		    rt->map_fd[i] < 0 || m->value_size < offset + 8)
 			continue;
 		unsigned char *v = calloc(1, m->value_size);
-		struct timespec ts;
 		uint32_t key = 0;
 		int err;
 		if (!v)
 			return -ENOMEM;
-		clock_gettime(CLOCK_BOOTTIME, &ts);
-		uint64_t start = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 		bpf_map_lookup_elem(rt->map_fd[i], &key, v);
-		memcpy(v, &start, 8);
+		memcpy(v + offset, &value, 8);
 		err = bpf_map_update_elem(rt->map_fd[i], &key, v, BPF_ANY) ? -errno : 0;
 		free(v);
 		if (err) {
-			error_noloc("map '%s': cannot store the start time: %s", m->name,
-				    strerror(-err));
+			error_noloc("map '%s': cannot be written: %s", m->name, strerror(-err));
 			return err;
 		}
 	}
 	return 0;
+}
+
+static int init_globals(struct rt *rt)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return set_global(rt, 0, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
 }
 
 static int phase_load(struct rt *rt)
@@ -837,6 +843,8 @@ static int start_child(struct rt *rt)
 	rt->child_gate = gate[1];
 	rt->pidfd = (int)syscall(SYS_pidfd_open, rt->child, 0);
 	err = rt->pidfd >= 0 ? epoll_add(rt, rt->pidfd, TAG_PIDFD) : 0;
+	if (!err)
+		err = set_global(rt, 8, (uint64_t)rt->child);
 out:
 	free(argv[0]);
 	free(argv);
@@ -1082,6 +1090,10 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 	if (phase_open(rt, elf, len) || phase_load(rt) || phase_loop_setup(rt))
 		goto out;
 
+	/* the -c child exists (cpid) but waits until the probes are attached */
+	if (opt->child_cmd && start_child(rt))
+		goto out;
+
 	/* begin: run before anything is attached; keep the events */
 	rt->phase = RT_PH_BEGIN;
 	if (!opt->dry_run) {
@@ -1091,12 +1103,8 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 	}
 
 	/* attach (not when a begin program already called exit()) */
-	if (!rt->defer_exit) {
-		if (opt->child_cmd && start_child(rt))
-			goto out;
-		if (phase_attach(rt))
-			goto out;
-	}
+	if (!rt->defer_exit && phase_attach(rt))
+		goto out;
 	if (opt->dry_run) {
 		status = 0;
 		goto out;

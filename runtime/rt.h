@@ -51,7 +51,9 @@ struct rt_options {
  *
  * Internal maps the runtime knows by res_map.name:
  *   "scratch"  ARRAY, max_entries set to the number of possible CPUs
- *   "globals"  ARRAY, slot 0 starts with hawk's start time (boot clock, ns)
+ *   "globals"  ARRAY, slot 0 holds u64s: offset 0 hawk's start time (boot
+ *              clock, ns; for elapsed), offset 8 the -c child's pid (cpid),
+ *              written before any program runs
  *   "lost"     ARRAY or PERCPU_ARRAY of u64, slot 0: events the BPF side
  *              could not write to the ring buffer; new losses are reported
  *              (out_lost) as they happen and at exit
