@@ -8,8 +8,11 @@
  *             sizes set before load
  *   load      bpf_object__load; on failure the verifier log is mapped back
  *             to the probe and its source line
- *   begin     begin programs run once (BPF_PROG_TEST_RUN); their events are
- *             kept aside, so that `BEGIN { exit(); }` attaches nothing
+ *   child     -c CMD forked (its pid is cpid), held on a pipe until attached
+ *   begin     begin programs run once (BPF_PROG_TEST_RUN) before anything is
+ *             attached; their events are kept aside: `BEGIN { exit(); }`
+ *             attaches nothing, and they print after "Attached N probes" as
+ *             in bpftrace (which attaches before reading them)
  *   attach    every other probe through its module's attach callback
  *   poll      one epoll set: the ring buffer, a self-pipe written by the
  *             signal handler, a pidfd for -p PID or the -c child
