@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 	}
 	long n = strtol(argv[1], NULL, 0);
 	long us = argc == 3 ? strtol(argv[2], NULL, 0) : 0;
-	struct timespec pause = { .tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000 };
+	struct timespec pause = {.tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000};
 
 	for (long i = 0; n == 0 || i < n; i++) {
 		syscall(SYS_getppid);

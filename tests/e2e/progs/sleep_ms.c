@@ -18,7 +18,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	long ms = strtol(argv[1], NULL, 0);
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
 	return 0;
