@@ -1020,7 +1020,11 @@ int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
 	cg.arena = a;
 	cg.res = res;
 	cg.diag = d;
-	if (cg_object_init(&cg.o, "hawk") < 0) {
+	/* LLVM opens the named file to copy source lines into the BTF line info:
+	 * for -e programs, a path that cannot exist (never a file in the cwd). */
+	if (cg_object_init(&cg.o, opt && opt->source_name && strcmp(opt->source_name, "stdin")
+					  ? opt->source_name
+					  : "/dev/null/stdin") < 0) {
 		diag_error_noloc(d, "codegen: %s", cg.o.errmsg);
 		goto out;
 	}

@@ -14,6 +14,9 @@
 #include "../lang/resources.h"
 
 struct cg_options {
+	/* The program's file: LLVM reads its lines into the BTF line info (so the
+	 * verifier's log quotes the source). "stdin" (-e) has no file to read. */
+	const char *source_name;
 	const char *emit_llvm; /* --emit-llvm FILE: write the IR there, or NULL */
 	bool dump_ir;          /* -d codegen: print IR before optimisation */
 	bool dump_ir_opt;      /* -d codegen-opt: print IR after optimisation */

@@ -459,6 +459,7 @@ int main(int argc, char **argv)
 
 	/* codegen */
 	struct cg_options co = {
+		.source_name = name,
 		.emit_llvm = a.emit_llvm,
 		.dump_ir = a.dump_ir,
 		.dump_ir_opt = a.dump_ir_opt,
