@@ -476,9 +476,12 @@ def _run_case(case, ctx, tmpdir):
                 p.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 pass
-        for s in (p.stdout, p.stderr):
+        # Whatever the killed group had written but was not read yet, for
+        # the failure report.
+        for stream, buf in ((p.stdout, out), (p.stderr, err)):
+            drain(stream, buf)
             try:
-                s.close()
+                stream.close()
             except OSError:
                 pass
         if after is not None:
@@ -583,6 +586,24 @@ def _run_case(case, ctx, tmpdir):
     if failures:
         return Result(case, "FAIL", failures[0].split("\n")[0], text)
     return Result(case, "PASS", "", text if ctx.verbose else "")
+
+
+def drain(stream, buf, limit=1 << 20):
+    """Appends what is left in a pipe (up to limit bytes) without blocking long."""
+    import select
+    got = 0
+    try:
+        while got < limit:
+            ready, _, _ = select.select([stream], [], [], 0.2)
+            if not ready:
+                return
+            data = os.read(stream.fileno(), 65536)
+            if not data:
+                return
+            buf.extend(data)
+            got += len(data)
+    except (OSError, ValueError):
+        pass
 
 
 def proc_state(pid):
