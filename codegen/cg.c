@@ -238,11 +238,40 @@ LLVMValueRef cg_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, L
 	return cg_helper(cg, id, cg->i64, args, 3);
 }
 
+/* When the ring buffer had no room (rc != 0), count the event in the
+ * internal "lost" map, which the runtime reports. */
+static void lost_event_count(struct cg *cg, LLVMValueRef rc)
+{
+	const struct res_map *lost = NULL;
+	LLVMBasicBlockRef fail = cg_block(cg, "ev_lost"), bump = cg_block(cg, "ev_lost_bump"),
+			  done = cg_block(cg, "ev_done");
+	LLVMValueRef key, args[2], p;
+	int i;
+
+	for (i = 0; i < cg->res->nmaps; i++)
+		if (cg->res->maps[i]->internal && !strcmp(cg->res->maps[i]->name, "lost"))
+			lost = cg->res->maps[i];
+	if (!lost)
+		return;
+	key = cg_alloc(cg, 4);
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, rc, cg_const(cg, 0), ""), fail, done);
+	LLVMPositionBuilderAtEnd(cg->b, fail);
+	LLVMBuildStore(cg->b, LLVMConstInt(cg->i32, 0, 0), key);
+	args[0] = cg->maps[lost->id];
+	args[1] = key;
+	p = cg_helper(cg, H_MAP_LOOKUP, cg->ptr, args, 2);
+	LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, p, ""), done, bump);
+	LLVMPositionBuilderAtEnd(cg->b, bump);
+	LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, LLVMBuildLoad2(cg->b, cg->i64, p, ""), cg_const(cg, 1), ""), p);
+	LLVMBuildBr(cg->b, done);
+	LLVMPositionBuilderAtEnd(cg->b, done);
+}
+
 void cg_event(struct cg *cg, const struct res_event *ev, LLVMValueRef *args,
 	      const struct hk_type **arg_types)
 {
 	uint32_t total = (uint32_t)sizeof(struct event_hdr) + ev->size;
-	LLVMValueRef buf = cg_scratch(cg, total), a[4];
+	LLVMValueRef buf = cg_scratch(cg, total), a[4], rc;
 	int i;
 
 	LLVMBuildStore(cg->b, LLVMConstInt(cg->i32, (unsigned)ev->id, 0), buf);
@@ -254,7 +283,8 @@ void cg_event(struct cg *cg, const struct res_event *ev, LLVMValueRef *args,
 	a[1] = buf;
 	a[2] = cg_const(cg, total);
 	a[3] = cg_const(cg, 0);
-	cg_helper(cg, H_RINGBUF_OUTPUT, cg->i64, a, 4);
+	rc = cg_helper(cg, H_RINGBUF_OUTPUT, cg->i64, a, 4);
+	lost_event_count(cg, rc);
 }
 
 /* ---- maps ------------------------------------------------------------------------ */

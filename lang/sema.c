@@ -1425,6 +1425,8 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 		res->ringbuf_size = sz;
 	}
 	res->ringbuf->max_entries = res->ringbuf_size;
+	/* events the ring buffer had no room for, counted per CPU in slot 0 */
+	sema_internal_map(&s, "lost", "hawk_lost", RM_PERCPU_ARRAY, 4, 8, 1);
 
 	for (it = prog->body; it; it = it->next)
 		if (it->kind == AST_PROBE)

@@ -645,6 +645,36 @@ static int set_global(struct rt *rt, uint32_t offset, uint64_t value)
 	return 0;
 }
 
+/* exit() also leaves its request at globals offset 16 (code + 1), in case
+ * its event was lost to a full ring buffer: true if it is there. */
+static bool exit_flag(struct rt *rt, int *code)
+{
+	const struct resources *res = rt->res;
+
+	for (int i = 0; i < res->nmaps; i++) {
+		const struct res_map *m = res->maps[i];
+		uint64_t v[3] = {0};
+		uint32_t key = 0;
+
+		if (!m || !m->internal || !m->name || strcmp(m->name, "globals") != 0 ||
+		    !rt->map_fd || rt->map_fd[i] < 0 || m->value_size < sizeof(v))
+			continue;
+		if (bpf_map_lookup_elem(rt->map_fd[i], &key, v) == 0 && v[2]) {
+			*code = (int)(v[2] - 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void check_exit_flag(struct rt *rt)
+{
+	int code;
+
+	if (!rt->exited && exit_flag(rt, &code))
+		rt_request_exit(rt, code);
+}
+
 static int init_globals(struct rt *rt)
 {
 	struct timespec ts;
@@ -990,8 +1020,9 @@ done:
 static int phase_poll(struct rt *rt)
 {
 	struct epoll_event evs[8];
-	/* Without a pidfd for -p/-c, the process is checked every 100 ms. */
-	int timeout = (rt->target || rt->child) && rt->pidfd < 0 ? 100 : -1;
+	/* Without a pidfd for -p/-c, the process is checked every 100 ms; the
+	 * exit() flag (for exit events lost to a full ring buffer) every 250. */
+	int timeout = (rt->target || rt->child) && rt->pidfd < 0 ? 100 : 250;
 
 	while (!rt->stop) {
 		int n = epoll_wait(rt->epfd, evs, 8, timeout);
@@ -1002,13 +1033,18 @@ static int phase_poll(struct rt *rt)
 		}
 		if (n == 0 && pid_gone(rt))
 			rt->stop = true;
+		if (n == 0)
+			check_exit_flag(rt);
 		for (int i = 0; i < n; i++) {
 			switch (evs[i].data.u32) {
 			case TAG_RINGBUF: {
 				int err = ring_buffer__consume(rt->rb);
+				uint64_t lost = rt->lost_seen;
 				if (err < 0 && err != -EINTR)
 					return err;
 				check_lost(rt);
+				if (rt->lost_seen != lost)
+					check_exit_flag(rt); /* the exit event may be among them */
 				break;
 			}
 			case TAG_SIGNAL:
@@ -1103,6 +1139,13 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 		if (run_special(rt, true))
 			goto out;
 		ring_buffer__consume(rt->rb);
+		{
+			int code;
+
+			/* exit() whose event the ring buffer had no room for */
+			if (exit_flag(rt, &code))
+				rt->defer_exit = true;
+		}
 	}
 
 	/* attach (not when a begin program already called exit()) */

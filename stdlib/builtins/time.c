@@ -24,7 +24,7 @@ const struct builtin_ops std_nsecs = {
 static int elapsed_check(struct sema *s, struct ast_node *n)
 {
 	n->type = &ty_u64;
-	sema_internal_map(s, "globals", "hawk_globals", RM_ARRAY, 4, 8, 1);
+	sema_internal_map(s, "globals", "hawk_globals", RM_ARRAY, 4, 24, 1);
 	return 0;
 }
 
