@@ -137,8 +137,7 @@ LLVMValueRef cg_alloc(struct cg *cg, uint32_t size)
 
 void cg_zero(struct cg *cg, LLVMValueRef ptr, uint32_t size)
 {
-	LLVMBuildMemSet(cg->b, ptr, LLVMConstInt(cg->i8, 0, 0), LLVMConstInt(cg->i64, size, 0),
-			1);
+	LLVMBuildMemSet(cg->b, ptr, LLVMConstInt(cg->i8, 0, 0), LLVMConstInt(cg->i64, size, 0), 1);
 }
 
 void cg_copy(struct cg *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t size)
@@ -254,7 +253,8 @@ static void lost_event_count(struct cg *cg, LLVMValueRef rc)
 	if (!lost)
 		return;
 	key = cg_alloc(cg, 4);
-	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, rc, cg_const(cg, 0), ""), fail, done);
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, rc, cg_const(cg, 0), ""), fail,
+			done);
 	LLVMPositionBuilderAtEnd(cg->b, fail);
 	LLVMBuildStore(cg->b, LLVMConstInt(cg->i32, 0, 0), key);
 	args[0] = cg->maps[lost->id];
@@ -262,7 +262,9 @@ static void lost_event_count(struct cg *cg, LLVMValueRef rc)
 	p = cg_helper(cg, H_MAP_LOOKUP, cg->ptr, args, 2);
 	LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, p, ""), done, bump);
 	LLVMPositionBuilderAtEnd(cg->b, bump);
-	LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, LLVMBuildLoad2(cg->b, cg->i64, p, ""), cg_const(cg, 1), ""), p);
+	LLVMBuildStore(
+		cg->b,
+		LLVMBuildAdd(cg->b, LLVMBuildLoad2(cg->b, cg->i64, p, ""), cg_const(cg, 1), ""), p);
 	LLVMBuildBr(cg->b, done);
 	LLVMPositionBuilderAtEnd(cg->b, done);
 }
@@ -452,7 +454,7 @@ static LLVMValueRef cg_str_literal(struct cg *cg, const char *s, uint32_t len)
 
 /* Compares two strings (up to the shorter buffer or a NUL): i64 <0, 0, >0. */
 static LLVMValueRef cg_strcmp(struct cg *cg, LLVMValueRef a, uint32_t asz, LLVMValueRef b,
-			     uint32_t bsz)
+			      uint32_t bsz)
 {
 	uint32_t n = asz < bsz ? asz : bsz;
 	LLVMValueRef res = entry_alloca(cg, 8), idx = entry_alloca(cg, 8), i, ca, cb, g;
@@ -486,14 +488,14 @@ static LLVMValueRef cg_strcmp(struct cg *cg, LLVMValueRef a, uint32_t asz, LLVMV
 		LLVMValueRef r = LLVMBuildLoad2(cg->b, cg->i64, res, ""), longer, c, fin;
 		LLVMBasicBlockRef chk = cg_block(cg, "scmp_len"), out = cg_block(cg, "scmp_out");
 
-		LLVMBuildCondBr(cg->b,
-				LLVMBuildAnd(cg->b,
-					     LLVMBuildICmp(cg->b, LLVMIntEQ, r, cg_const(cg, 0), ""),
-					     LLVMBuildICmp(cg->b, LLVMIntEQ,
-							   LLVMBuildLoad2(cg->b, cg->i64, idx, ""),
-							   cg_const(cg, n), ""),
-					     ""),
-				chk, out);
+		LLVMBuildCondBr(
+			cg->b,
+			LLVMBuildAnd(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, r, cg_const(cg, 0), ""),
+				     LLVMBuildICmp(cg->b, LLVMIntEQ,
+						   LLVMBuildLoad2(cg->b, cg->i64, idx, ""),
+						   cg_const(cg, n), ""),
+				     ""),
+			chk, out);
 		LLVMPositionBuilderAtEnd(cg->b, chk);
 		longer = asz > bsz ? a : b;
 		c = LLVMBuildZExt(cg->b, LLVMBuildLoad2(cg->b, cg->i8, cg_gep(cg, longer, n), ""),
@@ -533,8 +535,8 @@ static LLVMValueRef sdiv(struct cg *cg, LLVMValueRef l, LLVMValueRef r, bool rem
 		return LLVMBuildSelect(cg->b, ln, LLVMBuildNeg(cg->b, q, ""), q, "");
 	}
 	q = LLVMBuildUDiv(cg->b, la, ra, "");
-	return LLVMBuildSelect(cg->b, LLVMBuildXor(cg->b, ln, rn, ""), LLVMBuildNeg(cg->b, q, ""), q,
-			       "");
+	return LLVMBuildSelect(cg->b, LLVMBuildXor(cg->b, ln, rn, ""), LLVMBuildNeg(cg->b, q, ""),
+			       q, "");
 }
 
 static LLVMValueRef arith(struct cg *cg, int op, LLVMValueRef l, LLVMValueRef r, bool sgn)
@@ -584,7 +586,8 @@ static LLVMValueRef cg_binop(struct cg *cg, struct ast_node *n)
 	LLVMIntPredicate pred;
 
 	if (n->op == TOK_LAND || n->op == TOK_LOR) {
-		LLVMBasicBlockRef rhs_bb = cg_block(cg, "logic_rhs"), done = cg_block(cg, "logic_done");
+		LLVMBasicBlockRef rhs_bb = cg_block(cg, "logic_rhs"),
+				  done = cg_block(cg, "logic_done");
 		LLVMValueRef res = entry_alloca(cg, 8);
 
 		l = truthy(cg, cg_expr(cg, n->lhs));
@@ -685,7 +688,10 @@ static LLVMValueRef cg_field(struct cg *cg, struct ast_node *n)
 			LLVMValueRef dl, off, buf, src;
 
 			dl = LLVMBuildLoad2(cg->b, cg->i32, p, "");
-			off = LLVMBuildZExt(cg->b, LLVMBuildAnd(cg->b, dl, LLVMConstInt(cg->i32, 0xffff, 0), ""), cg->i64, "");
+			off = LLVMBuildZExt(
+				cg->b,
+				LLVMBuildAnd(cg->b, dl, LLVMConstInt(cg->i32, 0xffff, 0), ""),
+				cg->i64, "");
 			src = LLVMBuildGEP2(cg->b, cg->i8, cg->ctx, &off, 1, "");
 			buf = cg_scratch(cg, f->type->size);
 			cg_zero(cg, buf, f->type->size);
@@ -778,18 +784,21 @@ LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
 		case '~':
 			return LLVMBuildNot(cg->b, v, "");
 		case '!':
-			return bool_i64(cg, LLVMBuildICmp(cg->b, LLVMIntEQ, v, cg_const(cg, 0), ""));
+			return bool_i64(cg,
+					LLVMBuildICmp(cg->b, LLVMIntEQ, v, cg_const(cg, 0), ""));
 		case '*': {
 			LLVMValueRef buf = cg_alloc(cg, n->type->size);
 
 			cg_zero(cg, buf, n->type->size);
-			cg_probe_read(cg, buf, cg_const(cg, n->type->size), v, n->lhs->type->as, false);
+			cg_probe_read(cg, buf, cg_const(cg, n->type->size), v, n->lhs->type->as,
+				      false);
 			return cg_load(cg, buf, n->type);
 		}
 		}
 		return v;
 	case AST_INCDEC:
-		return cg_update(cg, n->lhs, n->op == TOK_INC ? '+' : '-', cg_const(cg, 1), n->is_post);
+		return cg_update(cg, n->lhs, n->op == TOK_INC ? '+' : '-', cg_const(cg, 1),
+				 n->is_post);
 	case AST_TERNARY:
 		return cg_ternary(cg, n);
 	case AST_FIELD:
@@ -814,7 +823,8 @@ LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
 			struct ast_node *val = n->kind == AST_RECORD ? e->rhs : e;
 			const struct ty_field *f = &n->type->fields[i];
 
-			cg_store(cg, cg_gep(cg, p, f->offset), f->type, cg_expr(cg, val), val->type);
+			cg_store(cg, cg_gep(cg, p, f->offset), f->type, cg_expr(cg, val),
+				 val->type);
 		}
 		return p;
 	}
@@ -830,7 +840,8 @@ LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
 
 static void cg_if(struct cg *cg, struct ast_node *n)
 {
-	LLVMBasicBlockRef tb = cg_block(cg, "if_then"), eb = n->els ? cg_block(cg, "if_else") : NULL,
+	LLVMBasicBlockRef tb = cg_block(cg, "if_then"),
+			  eb = n->els ? cg_block(cg, "if_else") : NULL,
 			  done = cg_block(cg, "if_done");
 
 	LLVMBuildCondBr(cg->b, truthy(cg, cg_expr(cg, n->cond)), tb, eb ? eb : done);
@@ -869,8 +880,8 @@ static void cg_loop(struct cg *cg, struct ast_node *n)
 		LLVMBuildCondBr(cg->b, truthy(cg, cg_expr(cg, n->cond)), body, done);
 	else
 		LLVMBuildCondBr(cg->b,
-				LLVMBuildICmp(cg->b, LLVMIntSLT, LLVMBuildLoad2(cg->b, cg->i64, slot, ""),
-					      hi, ""),
+				LLVMBuildICmp(cg->b, LLVMIntSLT,
+					      LLVMBuildLoad2(cg->b, cg->i64, slot, ""), hi, ""),
 				body, done);
 	LLVMPositionBuilderAtEnd(cg->b, body);
 	cg->brk[cg->nloops] = done;
@@ -982,7 +993,8 @@ static void cg_probe_program(struct cg *cg, struct ast_node *probe, struct res_p
 	cg->probe = p;
 	cg->fn = cg_object_prog(&cg->o, p->prog_name, p->section);
 	if (!cg->fn) {
-		cg_error(cg, p->loc, "cannot create the program for '%s': %s", p->spec, cg->o.errmsg);
+		cg_error(cg, p->loc, "cannot create the program for '%s': %s", p->spec,
+			 cg->o.errmsg);
 		return;
 	}
 	cg->ctx = LLVMGetParam(cg->fn, 0);
@@ -1105,7 +1117,8 @@ int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
 	scratch->value_size = cg.scratch_size ? cg.scratch_size : 8;
 	scratch->max_entries = 1; /* the runtime sets it to the number of CPUs */
 	scratch->id = res->nmaps;
-	real = cg_object_map(&cg.o, "hawk_scratch", BPF_MAP_TYPE_ARRAY, 1, 4, scratch->value_size, 0);
+	real = cg_object_map(&cg.o, "hawk_scratch", BPF_MAP_TYPE_ARRAY, 1, 4, scratch->value_size,
+			     0);
 	if (!real) {
 		diag_error_noloc(d, "codegen: scratch map: %s", cg.o.errmsg);
 		goto out;

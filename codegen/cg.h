@@ -19,7 +19,7 @@
 #include "../lang/ast.h"
 #include "cg_object.h"
 
-#define CG_MAX_LOOPS 64
+#define CG_MAX_LOOPS   64
 #define CG_STACK_LIMIT 64 /* temporaries up to this size go on the stack */
 
 struct cg {
@@ -29,26 +29,26 @@ struct cg {
 	struct resources *res;
 	struct diag_set *diag;
 	LLVMTypeRef i1, i8, i16, i32, i64, ptr;
-	LLVMValueRef *maps;     /* per res_map id: its global */
+	LLVMValueRef *maps; /* per res_map id: its global */
 	LLVMValueRef scratch_map;
 
 	/* the program being built */
 	struct res_probe *probe;
-	LLVMValueRef fn, ctx;   /* function, ctx argument (ptr) */
+	LLVMValueRef fn, ctx;	 /* function, ctx argument (ptr) */
 	LLVMBasicBlockRef entry; /* allocas and the scratch lookup; ends with a br */
-	LLVMBasicBlockRef exit;  /* returns 0 */
-	LLVMValueRef scratch;   /* this CPU's scratch base (ptr), created lazily */
-	uint32_t scratch_off;   /* bytes of scratch used by this program */
-	uint32_t scratch_size;  /* the most any program used */
-	uint32_t stack_used;    /* bytes of stack temporaries in this program */
+	LLVMBasicBlockRef exit;	 /* returns 0 */
+	LLVMValueRef scratch;	 /* this CPU's scratch base (ptr), created lazily */
+	uint32_t scratch_off;	 /* bytes of scratch used by this program */
+	uint32_t scratch_size;	 /* the most any program used */
+	uint32_t stack_used;	 /* bytes of stack temporaries in this program */
 	LLVMBasicBlockRef brk[CG_MAX_LOOPS], cont[CG_MAX_LOOPS];
 	int nloops;
-	LLVMValueRef *vars;     /* per scope_var id: its storage (ptr) */
+	LLVMValueRef *vars; /* per scope_var id: its storage (ptr) */
 	int nvars;
 };
 
 LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n);
-LLVMValueRef cg_const(struct cg *cg, uint64_t v);  /* i64 constant */
+LLVMValueRef cg_const(struct cg *cg, uint64_t v); /* i64 constant */
 LLVMValueRef cg_helper(struct cg *cg, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
 /* Temporary memory of size bytes (stack if small, else scratch). */
 LLVMValueRef cg_alloc(struct cg *cg, uint32_t size);

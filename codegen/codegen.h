@@ -18,7 +18,7 @@ struct cg_options {
 	 * verifier's log quotes the source). "stdin" (-e) has no file to read. */
 	const char *source_name;
 	const char *emit_llvm; /* --emit-llvm FILE: write the IR there, or NULL */
-	bool dump_ir;          /* -d codegen: print IR before optimisation */
+	bool dump_ir;	       /* -d codegen: print IR before optimisation */
 	bool dump_ir_opt;      /* -d codegen-opt: print IR after optimisation */
 };
 

@@ -17,16 +17,15 @@ struct arena_chunk;
 
 struct arena {
 	struct arena_chunk *head; /* newest chunk first */
-	size_t total;             /* bytes handed out, for -d stats */
+	size_t total;		  /* bytes handed out, for -d stats */
 };
 
 void arena_init(struct arena *a);
-void arena_free(struct arena *a); /* accepts a zeroed or freed arena */
+void arena_free(struct arena *a);		 /* accepts a zeroed or freed arena */
 void *arena_alloc(struct arena *a, size_t size); /* zeroed, 16-aligned */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
-char *arena_printf(struct arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 
 /* Growable array of pointers backed by the arena (old storage is abandoned). */
@@ -36,7 +35,7 @@ struct ptrvec {
 };
 void ptrvec_push(struct arena *a, struct ptrvec *v, void *item);
 
-#define ARENA_NEW(a, T) ((T *)arena_alloc((a), sizeof(T)))
+#define ARENA_NEW(a, T)	    ((T *)arena_alloc((a), sizeof(T)))
 #define ARENA_NEWN(a, T, n) ((T *)arena_alloc((a), sizeof(T) * (size_t)(n)))
 
 #endif

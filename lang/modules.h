@@ -17,17 +17,17 @@
 #include "resources.h"
 
 struct sema;
-struct cg;              /* codegen/cg.h */
-struct rt;              /* runtime/rt.h */
-struct out;             /* runtime/output.h */
-struct bpf_program;     /* libbpf */
-struct bpf_link;        /* libbpf */
+struct cg;		/* codegen/cg.h */
+struct rt;		/* runtime/rt.h */
+struct out;		/* runtime/output.h */
+struct bpf_program;	/* libbpf */
+struct bpf_link;	/* libbpf */
 struct LLVMOpaqueValue; /* llvm-c: LLVMValueRef */
 
 enum builtin_kind {
 	BI_VARIABLE, /* pid, comm, nsecs: used bare or as name() */
 	BI_FUNCTION, /* printf(), str(), exit() */
-	BI_AGG,      /* count(), hist(): only as `@m[k] = f(...)` */
+	BI_AGG,	     /* count(), hist(): only as `@m[k] = f(...)` */
 };
 
 struct builtin_ops {
@@ -51,7 +51,7 @@ struct builtin_ops {
 struct agg_ops {
 	const char *name;      /* "count" */
 	const char *type_name; /* "count_t" */
-	bool bucketed;         /* hist/lhist: the kernel key has a trailing u64 bucket */
+	bool bucketed;	       /* hist/lhist: the kernel key has a trailing u64 bucket */
 	bool zero_is_unset;    /* an all-zero value means never updated (count): a keyless
 				* map of it can be one per-CPU array slot */
 	/* Size of one CPU's value in the kernel map. */
@@ -72,7 +72,8 @@ struct agg_ops {
 	void (*print)(struct out *o, const struct hk_type *t, const void *reduced, uint64_t div);
 	/* JSON form of the value; json_type is the NDJSON "type" ("map", "hist", "stats"). */
 	const char *json_type;
-	void (*print_json)(struct out *o, const struct hk_type *t, const void *reduced, uint64_t div);
+	void (*print_json)(struct out *o, const struct hk_type *t, const void *reduced,
+			   uint64_t div);
 	/* BPF: update the map value in place (ptr points at this CPU's value;
 	 * args are the lowered call arguments as i64). */
 	void (*lower_update)(struct cg *cg, struct ast_node *call, struct LLVMOpaqueValue *ptr,
@@ -86,8 +87,8 @@ struct agg_ops {
 };
 
 struct probe_ops {
-	const char *name;            /* "tracepoint" */
-	const char *const *aliases;  /* NULL-terminated: {"t", NULL} */
+	const char *name;	    /* "tracepoint" */
+	const char *const *aliases; /* NULL-terminated: {"t", NULL} */
 	/* Parse one attach point (n->str), expanding wildcards; add each
 	 * result with sema_add_probe(). Return 0 or -1 (after a diagnostic). */
 	int (*expand)(struct sema *s, struct ast_node *attach, const char *spec);
@@ -96,7 +97,8 @@ struct probe_ops {
 	 * is not one of this probe's, -1 on error. */
 	int (*check_ident)(struct sema *s, struct res_probe *p, struct ast_node *n);
 	/* Lower a probe-specific builtin or `args.field`. */
-	struct LLVMOpaqueValue *(*lower_ident)(struct cg *cg, struct res_probe *p, struct ast_node *n);
+	struct LLVMOpaqueValue *(*lower_ident)(struct cg *cg, struct res_probe *p,
+					       struct ast_node *n);
 	/* Attach the loaded program; hand every link/fd made to the runtime
 	 * (rt_own_link/rt_own_fd, runtime/rt.h) so it can release them. Return 0
 	 * or -errno; on failure, print nothing: the runtime reports the error

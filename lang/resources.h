@@ -21,41 +21,41 @@ struct builtin_ops;
 struct probe_ops;
 
 enum res_map_kind {
-	RM_HASH,               /* BPF_MAP_TYPE_HASH */
-	RM_PERCPU_HASH,        /* BPF_MAP_TYPE_PERCPU_HASH */
-	RM_LRU_HASH,           /* BPF_MAP_TYPE_LRU_HASH */
-	RM_PERCPU_LRU_HASH,    /* BPF_MAP_TYPE_LRU_PERCPU_HASH */
-	RM_ARRAY,              /* BPF_MAP_TYPE_ARRAY (keyless maps: one slot) */
-	RM_PERCPU_ARRAY,       /* BPF_MAP_TYPE_PERCPU_ARRAY (keyless aggregations, scratch) */
-	RM_RINGBUF,            /* BPF_MAP_TYPE_RINGBUF (events) */
-	RM_STACK_TRACE,        /* BPF_MAP_TYPE_STACK_TRACE */
+	RM_HASH,	    /* BPF_MAP_TYPE_HASH */
+	RM_PERCPU_HASH,	    /* BPF_MAP_TYPE_PERCPU_HASH */
+	RM_LRU_HASH,	    /* BPF_MAP_TYPE_LRU_HASH */
+	RM_PERCPU_LRU_HASH, /* BPF_MAP_TYPE_LRU_PERCPU_HASH */
+	RM_ARRAY,	    /* BPF_MAP_TYPE_ARRAY (keyless maps: one slot) */
+	RM_PERCPU_ARRAY,    /* BPF_MAP_TYPE_PERCPU_ARRAY (keyless aggregations, scratch) */
+	RM_RINGBUF,	    /* BPF_MAP_TYPE_RINGBUF (events) */
+	RM_STACK_TRACE,	    /* BPF_MAP_TYPE_STACK_TRACE */
 };
 
 /* A map of the program (@name) or an internal one (ring buffer, scratch). */
 struct res_map {
-	const char *name;        /* "@m", "@"; internal maps: "ringbuf", "scratch" */
-	const char *elf_name;    /* symbol in the object: "AT_m", "AT_", "hawk_ringbuf" */
-	int id;                  /* index in resources.maps */
+	const char *name;     /* "@m", "@"; internal maps: "ringbuf", "scratch" */
+	const char *elf_name; /* symbol in the object: "AT_m", "AT_", "hawk_ringbuf" */
+	int id;		      /* index in resources.maps */
 	enum res_map_kind kind;
-	bool internal;           /* not a user map: never printed */
-	bool declared;           /* `let @m = hash(N)` */
-	struct hk_type *key;     /* user key type; NULL for a keyless map */
-	struct hk_type *value;   /* value type (TY_AGG for aggregations) */
+	bool internal;		   /* not a user map: never printed */
+	bool declared;		   /* `let @m = hash(N)` */
+	struct hk_type *key;	   /* user key type; NULL for a keyless map */
+	struct hk_type *value;	   /* value type (TY_AGG for aggregations) */
 	const struct agg_ops *agg; /* == value->agg, or NULL */
-	uint32_t key_size;       /* kernel key size (bucketed aggregations append a u64 bucket) */
-	uint32_t value_size;     /* kernel value size (per CPU for per-CPU maps) */
+	uint32_t key_size;	   /* kernel key size (bucketed aggregations append a u64 bucket) */
+	uint32_t value_size;	   /* kernel value size (per CPU for per-CPU maps) */
 	uint32_t max_entries;
-	struct loc loc;          /* first mention */
+	struct loc loc; /* first mention */
 };
 
 enum res_event_kind {
-	EV_PRINTF,   /* printf(fmt, args...): format + args */
-	EV_EXIT,     /* exit([code]): arg 0 = int64 code */
-	EV_PRINT,    /* print(@m[, top[, div]]) : map_id, top, div in the payload */
+	EV_PRINTF,	/* printf(fmt, args...): format + args */
+	EV_EXIT,	/* exit([code]): arg 0 = int64 code */
+	EV_PRINT,	/* print(@m[, top[, div]]) : map_id, top, div in the payload */
 	EV_PRINT_VALUE, /* print(expr): one arg */
-	EV_CLEAR,    /* clear(@m): map_id */
-	EV_ZERO,     /* zero(@m): map_id */
-	EV_OTHER,    /* handled by `ops->event` (time, cat, system, join, errorf...) */
+	EV_CLEAR,	/* clear(@m): map_id */
+	EV_ZERO,	/* zero(@m): map_id */
+	EV_OTHER,	/* handled by `ops->event` (time, cat, system, join, errorf...) */
 };
 
 /* A message the BPF side sends to user space. */
@@ -63,14 +63,14 @@ struct res_event {
 	int id;
 	enum res_event_kind kind;
 	const struct builtin_ops *ops; /* the module that emits (and prints) it */
-	const char *fmt;          /* printf-style format or NULL */
+	const char *fmt;	       /* printf-style format or NULL */
 	int nargs;
-	struct hk_type **args;    /* argument types */
-	uint32_t *offsets;        /* argument offsets in the payload */
-	uint32_t size;            /* payload size (after the header) */
-	int map_id;               /* EV_PRINT/EV_CLEAR/EV_ZERO: the map; else -1 */
-	struct loc loc;           /* the call in the source */
-	const char *file;         /* its source file name (errorf/warnf print it) */
+	struct hk_type **args; /* argument types */
+	uint32_t *offsets;     /* argument offsets in the payload */
+	uint32_t size;	       /* payload size (after the header) */
+	int map_id;	       /* EV_PRINT/EV_CLEAR/EV_ZERO: the map; else -1 */
+	struct loc loc;	       /* the call in the source */
+	const char *file;      /* its source file name (errorf/warnf print it) */
 };
 
 struct event_hdr {
@@ -81,28 +81,28 @@ struct event_hdr {
 /* One BPF program: one attach point of one probe (wildcards are expanded). */
 struct res_probe {
 	const struct probe_ops *ops;
-	int index;             /* in resources.probes */
-	const char *spec;      /* the expanded attach point: "tracepoint:syscalls:sys_enter_openat" */
-	const char *target;    /* probe-type specific fields of the spec */
+	int index;	    /* in resources.probes */
+	const char *spec;   /* the expanded attach point: "tracepoint:syscalls:sys_enter_openat" */
+	const char *target; /* probe-type specific fields of the spec */
 	const char *func;
 	uint64_t period;       /* profile/interval/software: period or frequency */
-	bool freq;             /* period is a frequency in Hz */
+	bool freq;	       /* period is a frequency in Hz */
 	const char *prog_name; /* function symbol in the object */
 	const char *section;   /* ELF section of the program */
-	int prog_type;         /* enum bpf_prog_type */
-	void *data;            /* probe-type private data (e.g. tracepoint fields) */
-	struct loc loc;        /* the attach point in the source */
+	int prog_type;	       /* enum bpf_prog_type */
+	void *data;	       /* probe-type private data (e.g. tracepoint fields) */
+	struct loc loc;	       /* the attach point in the source */
 };
 
 struct hk_config {
-	uint32_t max_strlen;       /* 1024 */
-	uint32_t max_map_keys;     /* 4096 */
-	uint32_t max_cat_bytes;    /* 10240 */
-	uint32_t perf_rb_pages;    /* 0: automatic */
-	bool print_maps_on_exit;   /* true */
+	uint32_t max_strlen;	       /* 1024 */
+	uint32_t max_map_keys;	       /* 4096 */
+	uint32_t max_cat_bytes;	       /* 10240 */
+	uint32_t perf_rb_pages;	       /* 0: automatic */
+	bool print_maps_on_exit;       /* true */
 	const char *str_trunc_trailer; /* ".." */
-	const char *stack_mode;    /* "bpftrace" */
-	const char *missing_probes; /* "error" */
+	const char *stack_mode;	       /* "bpftrace" */
+	const char *missing_probes;    /* "error" */
 };
 
 struct resources {
@@ -113,10 +113,10 @@ struct resources {
 	struct res_probe **probes;
 	int nprobes;
 	struct res_map *ringbuf; /* the event ring buffer (always present) */
-	uint32_t ringbuf_size;   /* bytes, a power of two */
+	uint32_t ringbuf_size;	 /* bytes, a power of two */
 	struct hk_config config;
-	bool uses_btf;           /* the program needs kernel BTF */
-	int nbegin, nend;        /* counts of begin/end programs */
+	bool uses_btf;	  /* the program needs kernel BTF */
+	int nbegin, nend; /* counts of begin/end programs */
 };
 
 #endif

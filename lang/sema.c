@@ -496,8 +496,8 @@ static struct hk_type *check_call(struct sema *s, struct ast_node *n, bool as_ma
 			sema_error(s, n->loc, "%s() takes %d argument%s, %d given", n->name,
 				   b->min_args, b->min_args == 1 ? "" : "s", nargs);
 		else if (b->max_args < 0)
-			sema_error(s, n->loc, "%s() takes at least %d argument%s, %d given", n->name,
-				   b->min_args, b->min_args == 1 ? "" : "s", nargs);
+			sema_error(s, n->loc, "%s() takes at least %d argument%s, %d given",
+				   n->name, b->min_args, b->min_args == 1 ? "" : "s", nargs);
 		else
 			sema_error(s, n->loc, "%s() takes %d to %d arguments, %d given", n->name,
 				   b->min_args, b->max_args, nargs);
@@ -546,8 +546,10 @@ static struct res_map *check_map_ref(struct sema *s, struct ast_node *n, bool as
 
 			if (!u)
 				sema_error(s, n->loc,
-					   "type mismatch for %s: it has keys of type %s; this key is %s", n->name,
-					   ty_name(s->arena, m->key), ty_name(s->arena, kt));
+					   "type mismatch for %s: it has keys of type %s; this key "
+					   "is %s",
+					   n->name, ty_name(s->arena, m->key),
+					   ty_name(s->arena, kt));
 			else
 				m->key = u;
 		} else if (kt && !m->key) {
@@ -599,8 +601,8 @@ static struct hk_type *check_binop(struct sema *s, struct ast_node *n)
 	case TOK_LAND:
 	case TOK_LOR:
 		if (!ty_is_scalar(l) || !ty_is_scalar(r)) {
-			sema_error(s, n->loc, "operator '%s' needs integer, bool or pointer operands",
-				   op);
+			sema_error(s, n->loc,
+				   "operator '%s' needs integer, bool or pointer operands", op);
 			return n->type = &ty_none;
 		}
 		return n->type = &ty_bool;
@@ -676,8 +678,8 @@ static bool is_lvalue(const struct ast_node *n)
 	return n->kind == AST_VAR || n->kind == AST_MAP;
 }
 
-static struct hk_type *check_assign_target(struct sema *s, struct ast_node *lhs,
-					   struct hk_type *vt, struct ast_node *rhs);
+static struct hk_type *check_assign_target(struct sema *s, struct ast_node *lhs, struct hk_type *vt,
+					   struct ast_node *rhs);
 
 static struct hk_type *check_incdec(struct sema *s, struct ast_node *n)
 {
@@ -709,8 +711,8 @@ static struct hk_type *check_incdec(struct sema *s, struct ast_node *n)
 		t = m->value;
 	}
 	if (!t || !ty_is_int(t) || t->kind == TY_BOOL) {
-		sema_error(s, n->loc, "'%s' needs an integer, not %s", n->op == TOK_INC ? "++" : "--",
-			   ty_name(s->arena, t));
+		sema_error(s, n->loc, "'%s' needs an integer, not %s",
+			   n->op == TOK_INC ? "++" : "--", ty_name(s->arena, t));
 		return n->type = &ty_none;
 	}
 	return n->type = t;
@@ -735,7 +737,8 @@ static struct hk_type *check_field(struct sema *s, struct ast_node *n)
 	}
 	if (t->kind == TY_TUPLE && n->is_count) {
 		if (n->ival < 0 || n->ival >= t->nfields) {
-			sema_error(s, n->loc, "tuple index %lld out of range: the tuple has %d fields",
+			sema_error(s, n->loc,
+				   "tuple index %lld out of range: the tuple has %d fields",
 				   (long long)n->ival, t->nfields);
 			return n->type = &ty_none;
 		}
@@ -775,7 +778,7 @@ static struct hk_type *check_cast(struct sema *s, struct ast_node *n)
 		int size;
 		bool sgn;
 	} ints[] = {
-		{"int8", 1, 1},  {"int16", 2, 1},  {"int32", 4, 1},  {"int64", 8, 1},
+		{"int8", 1, 1},	 {"int16", 2, 1},  {"int32", 4, 1},  {"int64", 8, 1},
 		{"uint8", 1, 0}, {"uint16", 2, 0}, {"uint32", 4, 0}, {"uint64", 8, 0},
 	};
 	size_t i;
@@ -794,7 +797,8 @@ static struct hk_type *check_cast(struct sema *s, struct ast_node *n)
 			}
 		if (!strcmp(ty->name, "bool")) {
 			if (!ty_is_scalar(t)) {
-				sema_error(s, n->loc, "cannot cast %s to bool", ty_name(s->arena, t));
+				sema_error(s, n->loc, "cannot cast %s to bool",
+					   ty_name(s->arena, t));
 				return n->type = &ty_none;
 			}
 			return n->type = &ty_bool;
@@ -851,7 +855,8 @@ static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
 		struct scope_var *v = scope_find(s, n->name);
 
 		if (!v || !v->type) {
-			sema_error(s, n->loc, "variable '%s' is used before it is assigned", n->name);
+			sema_error(s, n->loc, "variable '%s' is used before it is assigned",
+				   n->name);
 			return n->type = &ty_none;
 		}
 		n->sema_var = v;
@@ -872,7 +877,8 @@ static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
 	case AST_TERNARY:
 		t = check_expr(s, n->cond);
 		if (t->kind != TY_NONE && !ty_is_scalar(t))
-			sema_error(s, n->cond->loc, "a condition must be an integer, bool or pointer, not %s",
+			sema_error(s, n->cond->loc,
+				   "a condition must be an integer, bool or pointer, not %s",
 				   ty_name(s->arena, t));
 		t = n->then ? check_expr(s, n->then) : t;
 		u = check_expr(s, n->els);
@@ -884,7 +890,8 @@ static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
 		}
 		n->type = ty_unify(s->arena, t, u);
 		if (!n->type) {
-			sema_error(s, n->loc, "the two branches of '?:' have different types: %s and %s",
+			sema_error(s, n->loc,
+				   "the two branches of '?:' have different types: %s and %s",
 				   ty_name(s->arena, t), ty_name(s->arena, u));
 			return n->type = &ty_none;
 		}
@@ -906,7 +913,8 @@ static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
 			if (el[i]->kind == TY_NONE)
 				return n->type = &ty_none;
 			if (!storable(el[i])) {
-				sema_error(s, e->loc, "a value of type %s cannot be part of a tuple",
+				sema_error(s, e->loc,
+					   "a value of type %s cannot be part of a tuple",
 					   ty_name(s->arena, el[i]));
 				return n->type = &ty_none;
 			}
@@ -941,7 +949,8 @@ static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
 	case AST_INDEX:
 	case AST_OFFSETOF:
 	default:
-		sema_error(s, n->loc, "%s expressions are not supported yet", ast_kind_name(n->kind));
+		sema_error(s, n->loc, "%s expressions are not supported yet",
+			   ast_kind_name(n->kind));
 		return n->type = &ty_none;
 	}
 }
@@ -953,8 +962,8 @@ struct hk_type *sema_expr(struct sema *s, struct ast_node *n)
 
 /* ---- statements ---------------------------------------------------------------- */
 
-static struct hk_type *check_assign_target(struct sema *s, struct ast_node *lhs,
-					   struct hk_type *vt, struct ast_node *rhs)
+static struct hk_type *check_assign_target(struct sema *s, struct ast_node *lhs, struct hk_type *vt,
+					   struct ast_node *rhs)
 {
 	if (lhs->kind == AST_VAR) {
 		struct scope_var *v = scope_find(s, lhs->name);
@@ -1090,7 +1099,8 @@ static void check_stmt(struct sema *s, struct ast_node *n)
 		break;
 	case AST_LET:
 		if (n->vtype) {
-			sema_error(s, n->vtype->loc, "typed 'let' declarations are not supported yet");
+			sema_error(s, n->vtype->loc,
+				   "typed 'let' declarations are not supported yet");
 			break;
 		}
 		if (scope_find(s, n->lhs->name) && s->scope->vars.len &&
@@ -1130,7 +1140,8 @@ static void check_stmt(struct sema *s, struct ast_node *n)
 	case AST_FOR_RANGE: {
 		struct hk_type *lo = check_expr(s, n->cond), *hi = check_expr(s, n->rhs);
 
-		if ((lo->kind != TY_NONE && !ty_is_int(lo)) || (hi->kind != TY_NONE && !ty_is_int(hi)))
+		if ((lo->kind != TY_NONE && !ty_is_int(lo)) ||
+		    (hi->kind != TY_NONE && !ty_is_int(hi)))
 			sema_error(s, n->loc, "a for range needs integer bounds");
 		scope_push(s);
 		n->lhs->sema_var = scope_declare(s, n->lhs, &ty_s64);
@@ -1158,7 +1169,8 @@ static void check_stmt(struct sema *s, struct ast_node *n)
 		sema_error(s, n->loc, "for loops over maps are not supported yet");
 		break;
 	default:
-		sema_error(s, n->loc, "%s statements are not supported yet", ast_kind_name(n->kind));
+		sema_error(s, n->loc, "%s statements are not supported yet",
+			   ast_kind_name(n->kind));
 		break;
 	}
 }
@@ -1255,19 +1267,22 @@ static void check_config(struct sema *s, struct ast_node *cfg)
 			c->max_strlen = (uint32_t)v;
 		} else if (!strcmp(key, "max_map_keys") || !strcmp(key, "map_keys_max")) {
 			if (!is_int || v < 1) {
-				diag_error(s->diag, a->rhs->loc, "max_map_keys must be a positive integer");
+				diag_error(s->diag, a->rhs->loc,
+					   "max_map_keys must be a positive integer");
 				continue;
 			}
 			c->max_map_keys = (uint32_t)v;
 		} else if (!strcmp(key, "print_maps_on_exit")) {
 			if (!is_int) {
-				diag_error(s->diag, a->rhs->loc, "print_maps_on_exit must be true or false");
+				diag_error(s->diag, a->rhs->loc,
+					   "print_maps_on_exit must be true or false");
 				continue;
 			}
 			c->print_maps_on_exit = v != 0;
 		} else if (!strcmp(key, "max_cat_bytes") || !strcmp(key, "perf_rb_pages")) {
 			if (!is_int || v < 0) {
-				diag_error(s->diag, a->rhs->loc, "%s must be a non-negative integer", key);
+				diag_error(s->diag, a->rhs->loc,
+					   "%s must be a non-negative integer", key);
 				continue;
 			}
 			if (key[0] == 'm')
@@ -1276,12 +1291,13 @@ static void check_config(struct sema *s, struct ast_node *cfg)
 				c->perf_rb_pages = (uint32_t)v;
 		} else if (!strcmp(key, "str_trunc_trailer")) {
 			if (a->rhs->kind != AST_STR) {
-				diag_error(s->diag, a->rhs->loc, "str_trunc_trailer must be a string");
+				diag_error(s->diag, a->rhs->loc,
+					   "str_trunc_trailer must be a string");
 				continue;
 			}
 			c->str_trunc_trailer = a->rhs->str;
 		} else if (!strcmp(key, "missing_probes") || !strcmp(key, "stack_mode")) {
-			const char *val = a->rhs->kind == AST_STR    ? a->rhs->str
+			const char *val = a->rhs->kind == AST_STR     ? a->rhs->str
 					  : a->rhs->kind == AST_IDENT ? a->rhs->name
 								      : NULL;
 			if (!val) {
@@ -1294,9 +1310,9 @@ static void check_config(struct sema *s, struct ast_node *cfg)
 				c->stack_mode = val;
 		} else {
 			static const char *const keys[] = {
-				"max_strlen", "max_map_keys", "max_cat_bytes", "perf_rb_pages",
-				"print_maps_on_exit", "str_trunc_trailer", "missing_probes",
-				"stack_mode", NULL};
+				"max_strlen",	  "max_map_keys",	"max_cat_bytes",
+				"perf_rb_pages",  "print_maps_on_exit", "str_trunc_trailer",
+				"missing_probes", "stack_mode",		NULL};
 			const char *sug = diag_suggest(key, keys);
 
 			diag_error(s->diag, a->lhs->loc, "unknown config key '%s'", key);
@@ -1347,7 +1363,8 @@ static void finalize_maps(struct sema *s)
 			} else {
 				m->kind = RM_PERCPU_HASH;
 				m->key_size = m->key ? m->key->size : 8;
-				/* Bucketed: the user key (8-aligned, none if keyless), then the bucket. */
+				/* Bucketed: the user key (8-aligned, none if keyless), then the
+				 * bucket. */
 				if (m->agg->bucketed)
 					m->key_size = (m->key ? (m->key->size + 7) & ~7u : 0) + 8;
 			}
@@ -1415,8 +1432,8 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 	env_config(&res->config);
 
 	res->ringbuf = internal_map(&s, "ringbuf", "hawk_ringbuf", RM_RINGBUF);
-	res->ringbuf_size = res->config.perf_rb_pages ? res->config.perf_rb_pages * 4096u
-						      : 1u << 20;
+	res->ringbuf_size =
+		res->config.perf_rb_pages ? res->config.perf_rb_pages * 4096u : 1u << 20;
 	{
 		uint32_t sz = 4096;
 

@@ -20,9 +20,9 @@
 struct scope_var {
 	const char *name;     /* "$x" */
 	struct hk_type *type; /* NULL until assigned */
-	struct loc loc;       /* declaration or first assignment */
-	int id;               /* unique in the program */
-	void *cg;             /* codegen: its storage */
+	struct loc loc;	      /* declaration or first assignment */
+	int id;		      /* unique in the program */
+	void *cg;	      /* codegen: its storage */
 };
 
 struct scope {
@@ -33,10 +33,10 @@ struct scope {
 struct sema_options {
 	const char **params; /* positional parameters $1..$N */
 	int nparams;
-	bool unsafe;         /* --unsafe: allow system(), signal()... */
+	bool unsafe; /* --unsafe: allow system(), signal()... */
 	bool quiet_warnings;
-	int target_pid;      /* -p, 0 if none */
-	bool has_child;      /* -c CMD: cpid is valid */
+	int target_pid; /* -p, 0 if none */
+	bool has_child; /* -c CMD: cpid is valid */
 };
 
 struct sema {
@@ -44,14 +44,14 @@ struct sema {
 	struct diag_set *diag;
 	struct resources *res;
 	const struct sema_options *opt;
-	bool quiet;              /* first pass: no diagnostics, no resources */
-	struct ast_node *probe;  /* the AST_PROBE being checked */
+	bool quiet;		   /* first pass: no diagnostics, no resources */
+	struct ast_node *probe;	   /* the AST_PROBE being checked */
 	struct res_probe **points; /* its expanded attach points */
 	int npoints;
 	struct scope *scope;
 	int loop_depth;
 	int nvars;
-	struct ptrvec maps;      /* struct res_map *, by first mention */
+	struct ptrvec maps;		 /* struct res_map *, by first mention */
 	struct ast_node *map_assign_rhs; /* the aggregation call being assigned, if any */
 };
 

@@ -14,7 +14,7 @@
 struct loc {
 	int first_line, first_column; /* 1-based, inclusive */
 	int last_line, last_column;   /* 1-based, inclusive */
-	int file;                     /* index into the source table */
+	int file;		      /* index into the source table */
 };
 
 struct source_file {

@@ -283,8 +283,8 @@ const char *ty_name(struct arena *a, const struct hk_type *t)
 		s = "(";
 		for (i = 0; i < t->nfields; i++) {
 			if (t->kind == TY_RECORD)
-				s = arena_printf(a, "%s%s%s=%s", s, i ? ", " : "", t->fields[i].name,
-						 ty_name(a, t->fields[i].type));
+				s = arena_printf(a, "%s%s%s=%s", s, i ? ", " : "",
+						 t->fields[i].name, ty_name(a, t->fields[i].type));
 			else
 				s = arena_printf(a, "%s%s%s", s, i ? ", " : "",
 						 ty_name(a, t->fields[i].type));

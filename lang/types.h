@@ -17,25 +17,25 @@ struct arena;
 struct agg_ops;
 
 enum ty_kind {
-	TY_NONE,    /* no value: statements, void calls */
-	TY_BOOL,    /* true/false, 1 byte */
-	TY_INT,     /* integers of 1, 2, 4 or 8 bytes, signed or not */
-	TY_STRING,  /* NUL-terminated characters, capacity `size` bytes */
-	TY_BUFFER,  /* buf(): u32 length then `size - 4` bytes */
-	TY_TUPLE,   /* (a, b, ...): fields laid out C-style */
-	TY_RECORD,  /* (x = a, y = b): like a tuple, with field names */
-	TY_PTR,     /* pointer to `elem` (8 bytes) */
-	TY_ARRAY,   /* `count` elements of `elem` */
-	TY_STRUCT,  /* struct or union from BTF or from the script */
-	TY_AGG,     /* aggregation value (count_t, hist_t...): see agg */
-	TY_KSYM,    /* kernel address printed as a symbol (u64) */
-	TY_USYM,    /* user address printed as a symbol: u64 addr, u32 pid */
-	TY_STACK,   /* kstack/ustack id (see stdlib) */
-	TY_INET,    /* ntop() result */
-	TY_TIMESTAMP, /* strftime() argument */
-	TY_MACADDR, /* macaddr() result, 6 bytes */
-	TY_CGROUP_PATH, /* cgroup_path() result */
-	TY_STRERROR, /* strerror() result: an int printed as text */
+	TY_NONE,	   /* no value: statements, void calls */
+	TY_BOOL,	   /* true/false, 1 byte */
+	TY_INT,		   /* integers of 1, 2, 4 or 8 bytes, signed or not */
+	TY_STRING,	   /* NUL-terminated characters, capacity `size` bytes */
+	TY_BUFFER,	   /* buf(): u32 length then `size - 4` bytes */
+	TY_TUPLE,	   /* (a, b, ...): fields laid out C-style */
+	TY_RECORD,	   /* (x = a, y = b): like a tuple, with field names */
+	TY_PTR,		   /* pointer to `elem` (8 bytes) */
+	TY_ARRAY,	   /* `count` elements of `elem` */
+	TY_STRUCT,	   /* struct or union from BTF or from the script */
+	TY_AGG,		   /* aggregation value (count_t, hist_t...): see agg */
+	TY_KSYM,	   /* kernel address printed as a symbol (u64) */
+	TY_USYM,	   /* user address printed as a symbol: u64 addr, u32 pid */
+	TY_STACK,	   /* kstack/ustack id (see stdlib) */
+	TY_INET,	   /* ntop() result */
+	TY_TIMESTAMP,	   /* strftime() argument */
+	TY_MACADDR,	   /* macaddr() result, 6 bytes */
+	TY_CGROUP_PATH,	   /* cgroup_path() result */
+	TY_STRERROR,	   /* strerror() result: an int printed as text */
 	TY_VOIDPTR_TARGET, /* the pointee of void *: size 1, cannot be read */
 };
 
@@ -48,29 +48,29 @@ enum ty_addrspace {
 struct ty_field {
 	const char *name; /* NULL for tuple fields */
 	struct hk_type *type;
-	uint32_t offset;  /* bytes from the start */
+	uint32_t offset;	       /* bytes from the start */
 	uint16_t bit_offset, bit_size; /* bitfields: bit_size != 0 */
 };
 
 struct hk_type {
 	enum ty_kind kind;
-	uint32_t size;  /* bytes */
-	uint32_t align; /* bytes */
-	bool is_signed; /* TY_INT */
-	bool is_union;  /* TY_STRUCT */
-	bool is_enum;   /* TY_INT that came from an enum (printed by name) */
-	bool is_ctx;    /* pointer to the probe context (args) */
-	bool data_loc;  /* TY_STRING read from a tracepoint __data_loc field */
-	enum ty_addrspace as; /* TY_PTR, TY_STRUCT read through a pointer */
-	const char *name;     /* struct/enum name, NULL otherwise */
-	struct hk_type *elem; /* TY_PTR pointee, TY_ARRAY element */
-	uint32_t count;       /* TY_ARRAY element count */
+	uint32_t size;		 /* bytes */
+	uint32_t align;		 /* bytes */
+	bool is_signed;		 /* TY_INT */
+	bool is_union;		 /* TY_STRUCT */
+	bool is_enum;		 /* TY_INT that came from an enum (printed by name) */
+	bool is_ctx;		 /* pointer to the probe context (args) */
+	bool data_loc;		 /* TY_STRING read from a tracepoint __data_loc field */
+	enum ty_addrspace as;	 /* TY_PTR, TY_STRUCT read through a pointer */
+	const char *name;	 /* struct/enum name, NULL otherwise */
+	struct hk_type *elem;	 /* TY_PTR pointee, TY_ARRAY element */
+	uint32_t count;		 /* TY_ARRAY element count */
 	struct ty_field *fields; /* TY_TUPLE, TY_RECORD, TY_STRUCT */
 	int nfields;
 	const struct agg_ops *agg; /* TY_AGG */
-	uint32_t agg_arg;          /* TY_AGG: module-specific (hist bits...) */
-	int64_t agg_params[3];     /* TY_AGG: lhist min, max, step */
-	int btf_id;                /* TY_STRUCT/enum from kernel BTF, else 0 */
+	uint32_t agg_arg;	   /* TY_AGG: module-specific (hist bits...) */
+	int64_t agg_params[3];	   /* TY_AGG: lhist min, max, step */
+	int btf_id;		   /* TY_STRUCT/enum from kernel BTF, else 0 */
 	const char *(*enum_name)(const struct hk_type *t, int64_t v); /* enums */
 	void *enum_data;
 };
@@ -90,8 +90,8 @@ struct hk_type *ty_array(struct arena *a, struct hk_type *elem, uint32_t count);
 struct hk_type *ty_tuple(struct arena *a, struct hk_type **elems, const char **names, int n);
 struct hk_type *ty_agg(struct arena *a, const struct agg_ops *ops, uint32_t size);
 
-bool ty_is_int(const struct hk_type *t);     /* TY_INT or TY_BOOL */
-bool ty_is_scalar(const struct hk_type *t);  /* fits a register: int, bool, ptr, ksym */
+bool ty_is_int(const struct hk_type *t);    /* TY_INT or TY_BOOL */
+bool ty_is_scalar(const struct hk_type *t); /* fits a register: int, bool, ptr, ksym */
 bool ty_equal(const struct hk_type *a, const struct hk_type *b);
 /* Can a value of type `from` be stored where `to` is expected (after
  * widening ints and shorter strings)? */

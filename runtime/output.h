@@ -55,21 +55,22 @@ struct map_entry {
  * sorts entries in place (by agg_ops.sort_key or by key), keeps the last `top`
  * (0: all), divides by div (1: none), and ends the map with bpftrace's blank
  * line. An empty map prints nothing in text mode. */
-void out_map(struct out *o, const struct res_map *m, struct map_entry *entries, int n,
-	     uint32_t top, uint64_t div);
+void out_map(struct out *o, const struct res_map *m, struct map_entry *entries, int n, uint32_t top,
+	     uint64_t div);
 
 /* Histogram bodies (the lines after "@h[k]:"): log2 buckets of hist(x, bits)
  * and linear buckets of lhist(x, min, max, step). Index layout: lang/hist.h. */
 void out_hist(struct out *o, const uint64_t *buckets, uint32_t nbuckets, int bits, uint64_t div);
 void out_lhist(struct out *o, const uint64_t *buckets, uint32_t nbuckets, int64_t min, int64_t max,
 	       int64_t step, uint64_t div);
-void out_hist_json(struct out *o, const uint64_t *buckets, uint32_t nbuckets, int bits, uint64_t div);
+void out_hist_json(struct out *o, const uint64_t *buckets, uint32_t nbuckets, int bits,
+		   uint64_t div);
 void out_lhist_json(struct out *o, const uint64_t *buckets, uint32_t nbuckets, int64_t min,
 		    int64_t max, int64_t step, uint64_t div);
 
 /* A status or runtime message outside the program's own output; text mode
  * writes it to stderr, JSON mode as {"type": type, ...} on the output. */
-void out_attached(struct out *o, int nprobes);  /* "Attached N probes" */
-void out_lost(struct out *o, uint64_t nlost);   /* lost events */
+void out_attached(struct out *o, int nprobes); /* "Attached N probes" */
+void out_lost(struct out *o, uint64_t nlost);  /* lost events */
 
 #endif

@@ -59,8 +59,8 @@ int std_want_int(struct sema *s, struct ast_node *call, int i)
 	if (t->kind == TY_NONE)
 		return -1;
 	if (!ty_is_int(t)) {
-		sema_error(s, a->loc, "%s() argument %d must be an integer, not %s", call->name, i + 1,
-			   ty_name(s->arena, t));
+		sema_error(s, a->loc, "%s() argument %d must be an integer, not %s", call->name,
+			   i + 1, ty_name(s->arena, t));
 		return -1;
 	}
 	return 0;

@@ -39,15 +39,15 @@ STD_PROBE(interval);
 STD_PROBE(profile);
 
 static const struct builtin_ops *const builtins[] = {
-	&std_printf, &std_exit,  &std_print, &std_clear,   &std_zero,  &std_delete,
-	&std_str,    &std_pid,   &std_tid,   &std_uid,     &std_gid,   &std_cpu,
+	&std_printf, &std_exit,	 &std_print,   &std_clear, &std_zero,  &std_delete,
+	&std_str,    &std_pid,	 &std_tid,     &std_uid,   &std_gid,   &std_cpu,
 	&std_comm,   &std_nsecs, &std_elapsed, &std_probe, &std_count, &std_sum,
-	&std_min,    &std_max,   &std_avg,   &std_stats,   &std_hist,  &std_lhist,
+	&std_min,    &std_max,	 &std_avg,     &std_stats, &std_hist,  &std_lhist,
 };
 
 static const struct probe_ops *const probes[] = {
-	&std_probe_begin, &std_probe_end, &std_probe_tracepoint, &std_probe_interval,
-	&std_probe_profile,
+	&std_probe_begin,    &std_probe_end,	 &std_probe_tracepoint,
+	&std_probe_interval, &std_probe_profile,
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -24,6 +24,6 @@ struct res_map *std_map_arg(struct sema *s, struct ast_node *call);
 
 /* The declarations of every module, for the registry. */
 #define STD_BUILTIN(x) extern const struct builtin_ops std_##x
-#define STD_PROBE(x) extern const struct probe_ops std_probe_##x
+#define STD_PROBE(x)   extern const struct probe_ops std_probe_##x
 
 #endif

@@ -89,11 +89,12 @@ static void avg_update(struct cg *cg, struct ast_node *call, LLVMValueRef p, LLV
 {
 	LLVMValueRef cp = cg_gep(cg, p, 8);
 
-	LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, LLVMBuildLoad2(cg->b, cg->i64, p, ""), args[0], ""),
-		       p);
 	LLVMBuildStore(cg->b,
-		       LLVMBuildAdd(cg->b, LLVMBuildLoad2(cg->b, cg->i64, cp, ""), cg_const(cg, 1), ""),
-		       cp);
+		       LLVMBuildAdd(cg->b, LLVMBuildLoad2(cg->b, cg->i64, p, ""), args[0], ""), p);
+	LLVMBuildStore(
+		cg->b,
+		LLVMBuildAdd(cg->b, LLVMBuildLoad2(cg->b, cg->i64, cp, ""), cg_const(cg, 1), ""),
+		cp);
 }
 
 const struct agg_ops std_agg_avg = {

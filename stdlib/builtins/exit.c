@@ -55,7 +55,8 @@ static LLVMValueRef exit_lower(struct cg *cg, struct ast_node *n)
 		done = cg_block(cg, "exit_event");
 		LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, p, ""), done, set);
 		LLVMPositionBuilderAtEnd(cg->b, set);
-		LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, v, cg_const(cg, 1), ""), cg_gep(cg, p, 16));
+		LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, v, cg_const(cg, 1), ""),
+			       cg_gep(cg, p, 16));
 		LLVMBuildBr(cg->b, done);
 		LLVMPositionBuilderAtEnd(cg->b, done);
 	}

@@ -102,15 +102,22 @@ static LLVMValueRef hist_bucket(struct cg *cg, struct ast_node *call, LLVMValueR
 	/* ilog2 of max(x, 1): the result is only used when x >= 2n. */
 	p = ilog2(cg, sel(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, x, cg_const(cg, 1), ""),
 			  cg_const(cg, 1), x));
-	idx = LLVMBuildMul(cg->b, LLVMBuildAdd(cg->b, LLVMBuildSub(cg->b, p, cg_const(cg, (uint64_t)k), ""), cg_const(cg, 1), ""),
+	idx = LLVMBuildMul(cg->b,
+			   LLVMBuildAdd(cg->b,
+					LLVMBuildSub(cg->b, p, cg_const(cg, (uint64_t)k), ""),
+					cg_const(cg, 1), ""),
 			   cg_const(cg, n), "");
-	idx = LLVMBuildAdd(cg->b, idx,
-			   LLVMBuildSub(cg->b,
-					LLVMBuildLShr(cg->b, x,
-						      LLVMBuildAnd(cg->b, LLVMBuildSub(cg->b, p, cg_const(cg, (uint64_t)k), ""), cg_const(cg, 63), ""),
-						      ""),
-					cg_const(cg, n), ""),
-			   "");
+	idx = LLVMBuildAdd(
+		cg->b, idx,
+		LLVMBuildSub(cg->b,
+			     LLVMBuildLShr(cg->b, x,
+					   LLVMBuildAnd(cg->b,
+							LLVMBuildSub(cg->b, p,
+								     cg_const(cg, (uint64_t)k), ""),
+							cg_const(cg, 63), ""),
+					   ""),
+			     cg_const(cg, n), ""),
+		"");
 	idx = LLVMBuildAdd(cg->b, idx, cg_const(cg, 1), "");
 	small = LLVMBuildICmp(cg->b, LLVMIntULT, x, cg_const(cg, 2 * n), "");
 	idx = sel(cg, small, LLVMBuildAdd(cg->b, x, cg_const(cg, 1), ""), idx);
@@ -129,8 +136,8 @@ static LLVMValueRef lhist_bucket(struct cg *cg, struct ast_node *call, LLVMValue
 	i = LLVMBuildUDiv(cg->b, LLVMBuildSub(cg->b, x, cg_const(cg, (uint64_t)min), ""),
 			  cg_const(cg, (uint64_t)step), "");
 	i = LLVMBuildAdd(cg->b, i, cg_const(cg, 1), "");
-	i = sel(cg, LLVMBuildICmp(cg->b, LLVMIntUGT, i, cg_const(cg, last), ""),
-		cg_const(cg, last), i);
+	i = sel(cg, LLVMBuildICmp(cg->b, LLVMIntUGT, i, cg_const(cg, last), ""), cg_const(cg, last),
+		i);
 	i = sel(cg, LLVMBuildICmp(cg->b, LLVMIntSGT, x, cg_const(cg, (uint64_t)max), ""),
 		cg_const(cg, last), i);
 	return sel(cg, LLVMBuildICmp(cg->b, LLVMIntSLT, x, cg_const(cg, (uint64_t)min), ""),

@@ -61,9 +61,9 @@ static void mm_update(struct cg *cg, struct ast_node *call, LLVMValueRef p, LLVM
 	LLVMValueRef set = LLVMBuildLoad2(cg->b, cg->i64, set_p, "");
 	LLVMIntPredicate pr = t->agg_arg ? (t->is_signed ? LLVMIntSGT : LLVMIntUGT)
 					 : (t->is_signed ? LLVMIntSLT : LLVMIntULT);
-	LLVMValueRef take = LLVMBuildOr(cg->b,
-					LLVMBuildICmp(cg->b, LLVMIntEQ, set, cg_const(cg, 0), ""),
-					LLVMBuildICmp(cg->b, pr, args[0], old, ""), "");
+	LLVMValueRef take =
+		LLVMBuildOr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, set, cg_const(cg, 0), ""),
+			    LLVMBuildICmp(cg->b, pr, args[0], old, ""), "");
 	LLVMBasicBlockRef yes = cg_block(cg, "mm_take"), done = cg_block(cg, "mm_done");
 
 	LLVMBuildCondBr(cg->b, take, yes, done);

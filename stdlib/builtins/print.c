@@ -136,7 +136,8 @@ static int delete_check(struct sema *s, struct ast_node *n)
 		return -1;
 	}
 	if (!key != !m->key) {
-		sema_error(s, a->loc, key ? "map '%s' has no key" : "map '%s' needs a key", m->name);
+		sema_error(s, a->loc, key ? "map '%s' has no key" : "map '%s' needs a key",
+			   m->name);
 		return -1;
 	}
 	if (key) {
@@ -178,9 +179,8 @@ static LLVMValueRef delete_lower(struct cg *cg, struct ast_node *n)
 	args[0] = cg_map_ptr(cg, m);
 	args[1] = k;
 	rc = cg_helper(cg, H_MAP_DELETE, cg->i64, args, 2);
-	return LLVMBuildZExt(cg->b,
-			     LLVMBuildICmp(cg->b, LLVMIntEQ, rc, cg_const(cg, 0), ""), cg->i64,
-			     "");
+	return LLVMBuildZExt(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, rc, cg_const(cg, 0), ""),
+			     cg->i64, "");
 }
 
 const struct builtin_ops std_delete = {

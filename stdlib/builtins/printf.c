@@ -54,8 +54,8 @@ static int printf_check(struct sema *s, struct ast_node *n)
 		return -1;
 	}
 	if (want != ast_list_len(f->next)) {
-		sema_error(s, n->loc, "the format string takes %d argument%s, but %d %s given", want,
-			   want == 1 ? "" : "s", ast_list_len(f->next),
+		sema_error(s, n->loc, "the format string takes %d argument%s, but %d %s given",
+			   want, want == 1 ? "" : "s", ast_list_len(f->next),
 			   ast_list_len(f->next) == 1 ? "is" : "are");
 		return -1;
 	}

@@ -11,8 +11,7 @@
 STD_PROBE(begin);
 STD_PROBE(end);
 
-static int special_expand(struct sema *s, struct ast_node *ap, const char *spec,
-			  bool is_begin)
+static int special_expand(struct sema *s, struct ast_node *ap, const char *spec, bool is_begin)
 {
 	struct res_probe *p;
 

@@ -60,7 +60,9 @@ static int parse_period(struct sema *s, struct ast_node *ap, const char *rest, u
 		return 0;
 	}
 bad:
-	sema_error(s, ap->loc, "invalid attach point '%s': expected a unit (ns, us, ms, s, hz) and a positive number, as in %s:s:1",
+	sema_error(s, ap->loc,
+		   "invalid attach point '%s': expected a unit (ns, us, ms, s, hz) and a positive "
+		   "number, as in %s:s:1",
 		   ap->str, ap->str[0] == 'p' ? "profile" : "interval");
 	return -1;
 }
@@ -75,7 +77,8 @@ static int timer_expand(struct sema *s, struct ast_node *ap, const char *spec,
 
 	if (!colon || parse_period(s, ap, colon + 1, &period, &freq) < 0) {
 		if (!colon)
-			sema_error(s, ap->loc, "'%s' needs a period, as in %s:s:1", spec, ops->name);
+			sema_error(s, ap->loc, "'%s' needs a period, as in %s:s:1", spec,
+				   ops->name);
 		return -1;
 	}
 	p = sema_add_probe(s, ops, spec, ap->loc);

@@ -175,9 +175,13 @@ static int tp_expand(struct sema *s, struct ast_node *ap, const char *spec)
 		sema_error(s, ap->loc, "tracepoint '%s:%s' does not exist", cat, name);
 		snprintf(path, sizeof(path), "%s/events/%s", tracefs, cat);
 		if (access(path, F_OK) != 0)
-			sema_note(s, ap->loc, "there is no tracepoint category '%s'; list them with: hawk -l 'tracepoint:*'", cat);
+			sema_note(s, ap->loc,
+				  "there is no tracepoint category '%s'; list them with: hawk -l "
+				  "'tracepoint:*'",
+				  cat);
 		else
-			sema_note(s, ap->loc, "list the category with: hawk -l 'tracepoint:%s:*'", cat);
+			sema_note(s, ap->loc, "list the category with: hawk -l 'tracepoint:%s:*'",
+				  cat);
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/events", tracefs);

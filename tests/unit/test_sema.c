@@ -62,30 +62,30 @@ static const char *map_types(struct run *r, const char *name)
 	return "(none)";
 }
 
-#define TYPES(text, map, want)                                  \
-	do {                                                    \
-		struct run r_;                                  \
-		run(&r_, text, NULL, 0);                        \
-		CHECK(r_.rc == 0);                              \
-		if (r_.rc) {                                    \
-			char *e_ = diag_render_string(&r_.d);   \
-			fprintf(stderr, "%s", e_);              \
-			free(e_);                               \
-		}                                               \
-		CHECK_STR(map_types(&r_, map), want);           \
-		done(&r_);                                      \
+#define TYPES(text, map, want)                                \
+	do {                                                  \
+		struct run r_;                                \
+		run(&r_, text, NULL, 0);                      \
+		CHECK(r_.rc == 0);                            \
+		if (r_.rc) {                                  \
+			char *e_ = diag_render_string(&r_.d); \
+			fprintf(stderr, "%s", e_);            \
+			free(e_);                             \
+		}                                             \
+		CHECK_STR(map_types(&r_, map), want);         \
+		done(&r_);                                    \
 	} while (0)
 
-#define ERRS(text, want)                                        \
-	do {                                                    \
-		struct run r_;                                  \
-		char *e_;                                       \
-		run(&r_, text, NULL, 0);                        \
-		CHECK(r_.rc != 0);                              \
-		e_ = diag_render_string(&r_.d);                 \
-		CHECK_STR(e_, want);                            \
-		free(e_);                                       \
-		done(&r_);                                      \
+#define ERRS(text, want)                        \
+	do {                                    \
+		struct run r_;                  \
+		char *e_;                       \
+		run(&r_, text, NULL, 0);        \
+		CHECK(r_.rc != 0);              \
+		e_ = diag_render_string(&r_.d); \
+		CHECK_STR(e_, want);            \
+		free(e_);                       \
+		done(&r_);                      \
 	} while (0)
 
 static void test_types(void)
@@ -93,7 +93,8 @@ static void test_types(void)
 	TYPES("BEGIN { @x = 1; }", "@x", "- -> int64");
 	TYPES("BEGIN { @x[pid] = comm; }", "@x", "uint64 -> string[16]");
 	TYPES("BEGIN { @x[comm, pid] = count(); }", "@x", "(string[16], uint64) -> count_t");
-	TYPES("BEGIN { @x[1, \"a\"] = (1, \"bc\"); }", "@x", "(int64, string[2]) -> (int64, string[3])");
+	TYPES("BEGIN { @x[1, \"a\"] = (1, \"bc\"); }", "@x",
+	      "(int64, string[2]) -> (int64, string[3])");
 	/* read in one probe before it is assigned in a later one */
 	TYPES("END { printf(\"%d\\n\", @late); } BEGIN { @late = 5; }", "@late", "- -> int64");
 	/* value types unify: a longer string widens the map's value */
@@ -104,9 +105,9 @@ static void test_types(void)
 	TYPES("BEGIN { @a = avg(-5); @st = stats(5); }", "@st", "- -> stats_t");
 	TYPES("BEGIN { @c = 1 < 2; }", "@c", "- -> bool");
 	TYPES("BEGIN { @u = (uint8)300; }", "@u", "- -> uint64");
-	TYPES("BEGIN { @d = 5 - 3; }", "@d", "- -> int64"); /* subtraction is signed (0.26) */
+	TYPES("BEGIN { @d = 5 - 3; }", "@d", "- -> int64");	 /* subtraction is signed (0.26) */
 	TYPES("BEGIN { @m = pid * tid; }", "@m", "- -> uint64"); /* both unsigned */
-	TYPES("BEGIN { @m = pid * 2; }", "@m", "- -> int64");   /* literals are signed */
+	TYPES("BEGIN { @m = pid * 2; }", "@m", "- -> int64");	 /* literals are signed */
 	TYPES("BEGIN { @r = (a = 1, b = \"x\"); }", "@r", "- -> (a=int64, b=string[2])");
 }
 
@@ -115,8 +116,9 @@ static void test_resources(void)
 	struct run r;
 	int i, user = 0;
 
-	run(&r, "BEGIN { printf(\"%d %s\\n\", 1, \"ab\"); @a = count(); exit(); }\n"
-		"interval:s:1, interval:ms:5 { @b[tid] = sum(3); print(@b); }\nEND { clear(@a); }",
+	run(&r,
+	    "BEGIN { printf(\"%d %s\\n\", 1, \"ab\"); @a = count(); exit(); }\n"
+	    "interval:s:1, interval:ms:5 { @b[tid] = sum(3); print(@b); }\nEND { clear(@a); }",
 	    NULL, 0);
 	CHECK(r.rc == 0);
 	CHECK(r.res.nprobes == 4);
@@ -140,7 +142,8 @@ static void test_resources(void)
 		if (!strcmp(m->name, "@a")) /* keyless count: a per-CPU array slot */
 			CHECK(m->kind == RM_PERCPU_ARRAY && m->key_size == 4 && m->value_size == 8);
 		if (!strcmp(m->name, "@b"))
-			CHECK(m->kind == RM_PERCPU_HASH && m->key_size == 8 && m->max_entries == 4096);
+			CHECK(m->kind == RM_PERCPU_HASH && m->key_size == 8 &&
+			      m->max_entries == 4096);
 	}
 	CHECK(user == 2);
 	CHECK(r.res.ringbuf && r.res.ringbuf->kind == RM_RINGBUF);
@@ -161,8 +164,9 @@ static void test_resources(void)
 	{
 		const char *params[] = {"42", "hello"};
 
-		run(&r, "config = { max_strlen = 64; print_maps_on_exit = false }\n"
-			"BEGIN { @n = $1 + $#; @s = $2; @z = $3; }",
+		run(&r,
+		    "config = { max_strlen = 64; print_maps_on_exit = false }\n"
+		    "BEGIN { @n = $1 + $#; @s = $2; @z = $3; }",
 		    params, 2);
 		CHECK(r.rc == 0);
 		CHECK(r.res.config.max_strlen == 64);
@@ -175,11 +179,10 @@ static void test_resources(void)
 
 static void test_errors(void)
 {
-	ERRS("BEGIN { @ = cont(); }",
-	     "stdin:1:13-17: error: unknown function 'cont'\n"
-	     "BEGIN { @ = cont(); }\n"
-	     "            ^~~~\n"
-	     "note: did you mean 'count'?\n");
+	ERRS("BEGIN { @ = cont(); }", "stdin:1:13-17: error: unknown function 'cont'\n"
+				      "BEGIN { @ = cont(); }\n"
+				      "            ^~~~\n"
+				      "note: did you mean 'count'?\n");
 	ERRS("BEGIN { printf(\"%d\\n\", pidd); }",
 	     "stdin:1:24-28: error: unknown identifier 'pidd'\n"
 	     "BEGIN { printf(\"%d\\n\", pidd); }\n"
@@ -190,7 +193,8 @@ static void test_errors(void)
 	     "BEGIN { @a = 1; @a = \"str\"; }\n"
 	     "                ^~~~~~~~~~\n");
 	ERRS("BEGIN { @a[1] = 1; @a[\"x\"] = 2; }",
-	     "stdin:1:20-27: error: type mismatch for @a: it has keys of type int64; this key is string[2]\n"
+	     "stdin:1:20-27: error: type mismatch for @a: it has keys of type int64; this key is "
+	     "string[2]\n"
 	     "BEGIN { @a[1] = 1; @a[\"x\"] = 2; }\n"
 	     "                   ^~~~~~~\n");
 	ERRS("BEGIN { printf(\"%d %d\\n\", 1); }",
@@ -201,10 +205,10 @@ static void test_errors(void)
 	     "stdin:1:24-28: error: %d expects an integer, but this argument is string[16]\n"
 	     "BEGIN { printf(\"%d\\n\", comm); }\n"
 	     "                       ^~~~\n");
-	ERRS("BEGIN { count(); }",
-	     "stdin:1:9-16: error: count() must be assigned directly to a map, as in @x = count(...)\n"
-	     "BEGIN { count(); }\n"
-	     "        ^~~~~~~\n");
+	ERRS("BEGIN { count(); }", "stdin:1:9-16: error: count() must be assigned directly to a "
+				   "map, as in @x = count(...)\n"
+				   "BEGIN { count(); }\n"
+				   "        ^~~~~~~\n");
 	ERRS("BEGIN { exit(1, 2); }",
 	     "stdin:1:9-19: error: exit() takes 0 to 1 arguments, 2 given\n"
 	     "BEGIN { exit(1, 2); }\n"
@@ -213,23 +217,21 @@ static void test_errors(void)
 	     "stdin:1:43-45: error: variable '$x' is used before it is assigned\n"
 	     "BEGIN { if (1) { $x = 1; } printf(\"%d\\n\", $x); }\n"
 	     "                                          ^~\n");
-	ERRS("BEGIN { pid = 1; }",
-	     "stdin:1:9-12: error: cannot assign to this expression\n"
-	     "BEGIN { pid = 1; }\n"
-	     "        ^~~\n"
-	     "note: the left side of an assignment must be a variable ($x), a map (@m, @m[k]) or a field\n");
+	ERRS("BEGIN { pid = 1; }", "stdin:1:9-12: error: cannot assign to this expression\n"
+				   "BEGIN { pid = 1; }\n"
+				   "        ^~~\n"
+				   "note: the left side of an assignment must be a variable ($x), "
+				   "a map (@m, @m[k]) or a field\n");
 	ERRS("BEGIN { print(@nope); }",
 	     "stdin:1:15-20: error: undefined map '@nope': it is never assigned\n"
 	     "BEGIN { print(@nope); }\n"
 	     "              ^~~~~\n");
-	ERRS("BEGIN { break; }",
-	     "stdin:1:9-14: error: 'break' outside of a loop\n"
-	     "BEGIN { break; }\n"
-	     "        ^~~~~\n");
-	ERRS("BEGIN { @h = hist(1, 9); }",
-	     "stdin:1:22: error: hist() bits must be from 0 to 5\n"
-	     "BEGIN { @h = hist(1, 9); }\n"
-	     "                     ^\n");
+	ERRS("BEGIN { break; }", "stdin:1:9-14: error: 'break' outside of a loop\n"
+				 "BEGIN { break; }\n"
+				 "        ^~~~~\n");
+	ERRS("BEGIN { @h = hist(1, 9); }", "stdin:1:22: error: hist() bits must be from 0 to 5\n"
+					   "BEGIN { @h = hist(1, 9); }\n"
+					   "                     ^\n");
 	ERRS("BEGIN { @l = lhist(1, 10, 0, 1); }",
 	     "stdin:1:27: error: lhist() max must be greater than min\n"
 	     "BEGIN { @l = lhist(1, 10, 0, 1); }\n"
@@ -238,12 +240,12 @@ static void test_errors(void)
 	     "stdin:1:14-22: error: operator '+' needs integer operands, not string[16] and int64\n"
 	     "BEGIN { @x = comm + 1; }\n"
 	     "             ^~~~~~~~\n");
-	ERRS("kprobe:f { }",
-	     "stdin:1:1-9: error: unknown probe type 'kprobe'\n"
-	     "kprobe:f { }\n"
-	     "^~~~~~~~\n");
+	ERRS("kprobe:f { }", "stdin:1:1-9: error: unknown probe type 'kprobe'\n"
+			     "kprobe:f { }\n"
+			     "^~~~~~~~\n");
 	ERRS("interval:x:1 { }",
-	     "stdin:1:1-13: error: invalid attach point 'interval:x:1': expected a unit (ns, us, ms, s, hz) and a positive number, as in interval:s:1\n"
+	     "stdin:1:1-13: error: invalid attach point 'interval:x:1': expected a unit (ns, us, "
+	     "ms, s, hz) and a positive number, as in interval:s:1\n"
 	     "interval:x:1 { }\n"
 	     "^~~~~~~~~~~~\n");
 	ERRS("config = { max_strlenn = 5 } BEGIN { }",
