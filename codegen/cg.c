@@ -222,6 +222,16 @@ LLVMValueRef cg_map_ptr(struct cg *cg, const struct res_map *m)
 	return cg->maps[m->id];
 }
 
+const struct res_map *cg_internal_map(struct cg *cg, const char *name)
+{
+	int i;
+
+	for (i = 0; i < cg->res->nmaps; i++)
+		if (cg->res->maps[i]->internal && !strcmp(cg->res->maps[i]->name, name))
+			return cg->res->maps[i];
+	return NULL;
+}
+
 LLVMValueRef cg_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, LLVMValueRef src,
 			   enum ty_addrspace as, bool str)
 {
@@ -241,15 +251,11 @@ LLVMValueRef cg_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, L
  * internal "lost" map, which the runtime reports. */
 static void lost_event_count(struct cg *cg, LLVMValueRef rc)
 {
-	const struct res_map *lost = NULL;
+	const struct res_map *lost = cg_internal_map(cg, "lost");
 	LLVMBasicBlockRef fail = cg_block(cg, "ev_lost"), bump = cg_block(cg, "ev_lost_bump"),
 			  done = cg_block(cg, "ev_done");
 	LLVMValueRef key, args[2], p;
-	int i;
 
-	for (i = 0; i < cg->res->nmaps; i++)
-		if (cg->res->maps[i]->internal && !strcmp(cg->res->maps[i]->name, "lost"))
-			lost = cg->res->maps[i];
 	if (!lost)
 		return;
 	key = cg_alloc(cg, 4);

@@ -69,8 +69,10 @@ LLVMValueRef cg_to_ptr(struct cg *cg, LLVMValueRef v); /* i64 -> ptr */
 /* Writes an event: header, then each argument at its offset; ringbuf output. */
 void cg_event(struct cg *cg, const struct res_event *ev, LLVMValueRef *args,
 	      const struct hk_type **arg_types);
-/* Looks up the CPU id etc. */
+/* The global of a map, to pass to map helpers. */
 LLVMValueRef cg_map_ptr(struct cg *cg, const struct res_map *m);
+/* An internal map by name ("globals", "lost"), or NULL if the program has none. */
+const struct res_map *cg_internal_map(struct cg *cg, const char *name);
 /* A new basic block in the current function. */
 LLVMBasicBlockRef cg_block(struct cg *cg, const char *name);
 /* bpf_probe_read{,_str} choosing the helper by address space. */

@@ -39,11 +39,8 @@ static LLVMValueRef exit_lower(struct cg *cg, struct ast_node *n)
 	const struct res_map *g = NULL;
 	LLVMValueRef key, args[2], p, v;
 	LLVMBasicBlockRef set, done;
-	int i;
 
-	for (i = 0; i < cg->res->nmaps; i++)
-		if (cg->res->maps[i]->internal && !strcmp(cg->res->maps[i]->name, "globals"))
-			g = cg->res->maps[i];
+	g = cg_internal_map(cg, "globals");
 	v = cg_to_i64(cg, code, t);
 	if (g) {
 		key = cg_alloc(cg, 4);

@@ -33,11 +33,8 @@ static LLVMValueRef elapsed_lower(struct cg *cg, struct ast_node *n)
 	const struct res_map *g = NULL;
 	LLVMValueRef key, args[2], p, now, start, res;
 	LLVMBasicBlockRef ok, done;
-	int i;
 
-	for (i = 0; i < cg->res->nmaps; i++)
-		if (cg->res->maps[i]->internal && !strcmp(cg->res->maps[i]->name, "globals"))
-			g = cg->res->maps[i];
+	g = cg_internal_map(cg, "globals");
 	now = cg_helper(cg, H_KTIME_GET_BOOT_NS, cg->i64, NULL, 0);
 	if (!g)
 		return now;
