@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <string.h>
 
+/* clang-format off */
 STD_BUILTIN(printf);
 STD_BUILTIN(exit);
 STD_BUILTIN(print);
@@ -31,24 +32,59 @@ STD_BUILTIN(avg);
 STD_BUILTIN(stats);
 STD_BUILTIN(hist);
 STD_BUILTIN(lhist);
+/* -- task and time builtins: declarations -- */
+/* -- strings: declarations -- */
+/* -- functions printed in user space: declarations -- */
+/* -- maps: declarations -- */
 
 STD_PROBE(begin);
 STD_PROBE(end);
 STD_PROBE(tracepoint);
 STD_PROBE(interval);
 STD_PROBE(profile);
+/* -- more probe types: declarations -- */
 
+/* One line per module; sections keep parallel additions apart. */
 static const struct builtin_ops *const builtins[] = {
-	&std_printf, &std_exit,	 &std_print,   &std_clear, &std_zero,  &std_delete,
-	&std_str,    &std_pid,	 &std_tid,     &std_uid,   &std_gid,   &std_cpu,
-	&std_comm,   &std_nsecs, &std_elapsed, &std_probe, &std_count, &std_sum,
-	&std_min,    &std_max,	 &std_avg,     &std_stats, &std_hist,  &std_lhist,
+	&std_printf,
+	&std_exit,
+	&std_print,
+	&std_clear,
+	&std_zero,
+	&std_delete,
+	&std_str,
+	&std_pid,
+	&std_tid,
+	&std_uid,
+	&std_gid,
+	&std_cpu,
+	&std_comm,
+	&std_nsecs,
+	&std_elapsed,
+	&std_probe,
+	&std_count,
+	&std_sum,
+	&std_min,
+	&std_max,
+	&std_avg,
+	&std_stats,
+	&std_hist,
+	&std_lhist,
+	/* -- task and time builtins -- */
+	/* -- strings -- */
+	/* -- functions printed in user space -- */
+	/* -- maps -- */
 };
 
 static const struct probe_ops *const probes[] = {
-	&std_probe_begin,    &std_probe_end,	 &std_probe_tracepoint,
-	&std_probe_interval, &std_probe_profile,
+	&std_probe_begin,
+	&std_probe_end,
+	&std_probe_tracepoint,
+	&std_probe_interval,
+	&std_probe_profile,
+	/* -- more probe types -- */
 };
+/* clang-format on */
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
