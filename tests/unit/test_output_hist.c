@@ -10,28 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "output_fixture.h"
 #include "lang/hist.h"
-#include "runtime/output.h"
-
-static char *cap_buf;
-static size_t cap_len;
-static FILE *cap_f;
-static struct out o;
-
-static void cap_begin(enum out_format fmt)
-{
-	free(cap_buf);
-	cap_buf = NULL;
-	cap_f = open_memstream(&cap_buf, &cap_len);
-	out_init(&o, cap_f, fmt);
-}
-
-static const char *cap_end(void)
-{
-	fclose(cap_f);
-	return cap_buf;
-}
 
 /* Buckets as the kernel would fill them. */
 static uint64_t hb[2000];
@@ -442,6 +422,7 @@ static void test_empty(void)
 
 int main(void)
 {
+	fixture_init();
 	test_hist_basic();
 	test_hist_negative();
 	test_hist_suffixes();
@@ -452,6 +433,6 @@ int main(void)
 	test_lhist_suffixes();
 	test_lhist_single_and_negative();
 	test_empty();
-	free(cap_buf);
+	fixture_free();
 	return check_done();
 }

@@ -14,33 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
-#include "lang/arena.h"
+#include "output_fixture.h"
 #include "lang/hist.h"
 #include "lang/modules.h"
 #include "lang/resources.h"
 #include "lang/types.h"
-#include "runtime/output.h"
-
-static char *cap_buf;
-static size_t cap_len;
-static FILE *cap_f;
-static struct out o;
-static struct arena A;
-
-static void cap_begin(enum out_format fmt)
-{
-	free(cap_buf);
-	cap_buf = NULL;
-	cap_f = open_memstream(&cap_buf, &cap_len);
-	out_init(&o, cap_f, fmt);
-}
-
-static const char *cap_end(void)
-{
-	fclose(cap_f);
-	return cap_buf;
-}
 
 /* ---- fake aggregations ---- */
 
@@ -673,7 +651,7 @@ static void test_status(void)
 
 int main(void)
 {
-	arena_init(&A);
+	fixture_init();
 	test_scalars();
 	test_count_sorted();
 	test_sum_signed();
@@ -685,7 +663,6 @@ int main(void)
 	test_lhist_maps();
 	test_key_order();
 	test_status();
-	free(cap_buf);
-	arena_free(&A);
+	fixture_free();
 	return check_done();
 }

@@ -10,31 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "lang/arena.h"
+#include "output_fixture.h"
 #include "lang/resources.h"
 #include "lang/types.h"
-#include "runtime/output.h"
-
-static char *cap_buf;
-static size_t cap_len;
-static FILE *cap_f;
-static struct out o;
-static struct arena A;
-
-static void cap_begin(enum out_format fmt)
-{
-	free(cap_buf);
-	cap_buf = NULL;
-	cap_f = open_memstream(&cap_buf, &cap_len);
-	out_init(&o, cap_f, fmt);
-}
-
-static const char *cap_end(void)
-{
-	fclose(cap_f);
-	return cap_buf;
-}
 
 /* An event under construction: arguments appended with their types, each
  * at its natural alignment in the payload. */
@@ -374,7 +352,7 @@ static void test_format_string(void)
 
 int main(void)
 {
-	arena_init(&A);
+	fixture_init();
 	test_ints();
 	test_length_modifiers();
 	test_chars_ptrs();
@@ -384,7 +362,6 @@ int main(void)
 	test_percent_and_text();
 	test_json();
 	test_format_string();
-	free(cap_buf);
-	arena_free(&A);
+	fixture_free();
 	return check_done();
 }

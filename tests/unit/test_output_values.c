@@ -12,30 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "lang/arena.h"
+#include "output_fixture.h"
 #include "lang/types.h"
-#include "runtime/output.h"
-
-static char *cap_buf;
-static size_t cap_len;
-static FILE *cap_f;
-static struct out o;
-static struct arena A;
-
-static void cap_begin(enum out_format fmt)
-{
-	free(cap_buf);
-	cap_buf = NULL;
-	cap_f = open_memstream(&cap_buf, &cap_len);
-	out_init(&o, cap_f, fmt);
-}
-
-static const char *cap_end(void)
-{
-	fclose(cap_f);
-	return cap_buf;
-}
 
 static const char *text(const struct hk_type *t, const void *d)
 {
@@ -317,14 +295,13 @@ static void test_buffers(void)
 
 int main(void)
 {
-	arena_init(&A);
+	fixture_init();
 	test_ints();
 	test_strings();
 	test_tuples_records();
 	test_structs_arrays();
 	test_special();
 	test_buffers();
-	free(cap_buf);
-	arena_free(&A);
+	fixture_free();
 	return check_done();
 }
