@@ -13,6 +13,7 @@
  */
 #include "cg.h"
 
+#include <errno.h>
 #include <linux/bpf.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -323,12 +324,29 @@ static LLVMValueRef map_lookup(struct cg *cg, const struct res_map *m, LLVMValue
 	return cg_helper(cg, H_MAP_LOOKUP, cg->ptr, args, 2);
 }
 
+/* Updates m; when that fails (the map is full: -E2BIG), sends the warning
+ * event sema registered on the map node `site` (-EEXIST from a racing insert
+ * of the same new key is not a failure). */
 static void map_update(struct cg *cg, const struct res_map *m, LLVMValueRef key, LLVMValueRef val,
-		       uint64_t flags)
+		       uint64_t flags, const struct ast_node *site)
 {
-	LLVMValueRef args[4] = {cg->maps[m->id], key, val, cg_const(cg, flags)};
+	LLVMValueRef args[4] = {cg->maps[m->id], key, val, cg_const(cg, flags)}, rc, bad;
+	LLVMBasicBlockRef warn, done;
+	const struct hk_type *t = &ty_s64;
 
-	cg_helper(cg, H_MAP_UPDATE, cg->i64, args, 4);
+	rc = cg_helper(cg, H_MAP_UPDATE, cg->i64, args, 4);
+	if (!site || !site->sema_id)
+		return;
+	bad = LLVMBuildAnd(cg->b, LLVMBuildICmp(cg->b, LLVMIntSLT, rc, cg_const(cg, 0), ""),
+			   LLVMBuildICmp(cg->b, LLVMIntNE, rc, cg_const(cg, (uint64_t)-EEXIST), ""),
+			   "");
+	warn = cg_block(cg, "update_failed");
+	done = cg_block(cg, "update_done");
+	LLVMBuildCondBr(cg->b, bad, warn, done);
+	LLVMPositionBuilderAtEnd(cg->b, warn);
+	cg_event(cg, cg->res->events[site->sema_id - 1], &rc, &t);
+	LLVMBuildBr(cg->b, done);
+	LLVMPositionBuilderAtEnd(cg->b, done);
 }
 
 /* Reads @m[key]: the value, or zero when the key is absent. */
@@ -390,7 +408,7 @@ static void map_aggregate(struct cg *cg, struct ast_node *lhs, struct ast_node *
 		LLVMPositionBuilderAtEnd(cg->b, miss);
 		zero = cg_alloc(cg, m->value_size);
 		cg_zero(cg, zero, m->value_size);
-		map_update(cg, m, key, zero, BPF_NOEXIST);
+		map_update(cg, m, key, zero, BPF_NOEXIST, lhs);
 		p = map_lookup(cg, m, key);
 		LLVMBuildStore(cg->b, p, ptr_slot);
 		LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, p, ""), fail, have);
@@ -410,7 +428,7 @@ static void map_store(struct cg *cg, struct ast_node *lhs, LLVMValueRef v,
 	LLVMValueRef val = cg_alloc(cg, m->value_size);
 
 	cg_store(cg, val, m->value, v, from);
-	map_update(cg, m, key, val, BPF_ANY);
+	map_update(cg, m, key, val, BPF_ANY, lhs);
 }
 
 /* ---- variables ---------------------------------------------------------------------- */

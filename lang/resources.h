@@ -55,6 +55,8 @@ enum res_event_kind {
 	EV_PRINT_VALUE, /* print(expr): one arg */
 	EV_CLEAR,	/* clear(@m): map_id */
 	EV_ZERO,	/* zero(@m): map_id */
+	EV_HELPER_ERROR, /* a BPF helper failed (e.g. map full): fmt is the message, helper
+			  * the helper's name, arg 0 its int64 return code */
 	EV_OTHER,	/* handled by `ops->event` (time, cat, system, join, errorf...) */
 };
 
@@ -71,6 +73,8 @@ struct res_event {
 	int map_id;	       /* EV_PRINT/EV_CLEAR/EV_ZERO: the map; else -1 */
 	struct loc loc;	       /* the call in the source */
 	const char *file;      /* its source file name (errorf/warnf print it) */
+	const char *helper;    /* EV_HELPER_ERROR: the BPF helper, "map_update_elem" */
+	const char *hint;      /* EV_HELPER_ERROR: advice printed with the warning */
 };
 
 struct event_hdr {

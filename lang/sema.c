@@ -510,6 +510,29 @@ static struct hk_type *check_call(struct sema *s, struct ast_node *n, bool as_ma
 	return n->type;
 }
 
+/* Every place that writes a map gets a warning event for a failed update
+ * ("map full"), sent only when the update fails; its id + 1 is kept on the
+ * map node (0: none). */
+static void map_update_event(struct sema *s, struct ast_node *map)
+{
+	static struct hk_type *one[1] = {&ty_s64};
+	static uint32_t off[1] = {0};
+	struct res_event *ev;
+
+	if (s->quiet || !map || map->kind != AST_MAP)
+		return;
+	ev = sema_add_event(s, EV_HELPER_ERROR, NULL, map);
+	ev->fmt = "map full; can't update element";
+	ev->helper = "map_update_elem";
+	ev->hint = "try increasing the max_map_keys config or set the size in a map "
+		   "declaration, e.g. `let @a = hash(5000)`";
+	ev->nargs = 1;
+	ev->args = one;
+	ev->offsets = off;
+	ev->size = 8;
+	map->sema_id = ev->id + 1;
+}
+
 /* A map used as a value: @m or @m[k]. */
 static struct res_map *check_map_ref(struct sema *s, struct ast_node *n, bool assigning)
 {
@@ -705,6 +728,7 @@ static struct hk_type *check_incdec(struct sema *s, struct ast_node *n)
 
 		if (!m)
 			return n->type = &ty_none;
+		map_update_event(s, l);
 		if (!m->value)
 			m->value = &ty_s64;
 		l->type = m->value;
@@ -991,6 +1015,7 @@ static struct hk_type *check_assign_target(struct sema *s, struct ast_node *lhs,
 
 		if (!m)
 			return &ty_none;
+		map_update_event(s, lhs);
 		if (vt->kind == TY_AGG) {
 			if (m->value && (m->value->kind != TY_AGG || !ty_equal(m->value, vt)))
 				sema_error(s, loc_span(lhs->loc, rhs->loc),
@@ -1338,6 +1363,82 @@ static void env_config(struct hk_config *c)
 
 /* ---- maps ---------------------------------------------------------------------------- */
 
+/* A map declared with `let @m = hash(N);`: its kind and size are given.
+ * Aggregations are kept per CPU, so their map becomes the per-CPU variant of
+ * the declared kind; plain values cannot live in per-CPU maps. */
+static void finalize_declared(struct sema *s, struct res_map *m)
+{
+	bool percpu = m->kind == RM_PERCPU_HASH || m->kind == RM_PERCPU_LRU_HASH;
+
+	m->key_size = m->key ? m->key->size : 8;
+	if (m->agg) {
+		if (m->kind == RM_HASH)
+			m->kind = RM_PERCPU_HASH;
+		else if (m->kind == RM_LRU_HASH)
+			m->kind = RM_PERCPU_LRU_HASH;
+		m->value_size = m->agg->value_size(m->value);
+		if (m->agg->bucketed)
+			m->key_size = (m->key ? (m->key->size + 7) & ~7u : 0) + 8;
+	} else if (percpu) {
+		diag_error(s->diag, m->loc,
+			   "map '%s' is declared per-CPU, but holds %s: per-CPU maps hold only "
+			   "aggregations such as count() or sum()",
+			   m->name, ty_name(s->arena, m->value));
+	} else {
+		m->value_size = m->value->size;
+	}
+}
+
+/* `let @m = hash(N);` at the top level. */
+static void declare_map(struct sema *s, struct ast_node *d)
+{
+	static const struct {
+		const char *name;
+		enum res_map_kind kind;
+	} kinds[] = {
+		{"hash", RM_HASH},
+		{"lruhash", RM_LRU_HASH},
+		{"percpuhash", RM_PERCPU_HASH},
+		{"percpulruhash", RM_PERCPU_LRU_HASH},
+	};
+	static const char *const names[] = {"hash", "lruhash", "percpuhash", "percpulruhash", NULL};
+	struct ast_node *call = d->rhs;
+	struct res_map *m;
+	int64_t n;
+	size_t i;
+
+	if (!call || call->kind != AST_CALL) {
+		diag_error(s->diag, d->loc, "a map declaration needs a map type, as in let %s = hash(1000)",
+			   d->lhs->name);
+		return;
+	}
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(call->name, kinds[i].name))
+			break;
+	if (i == sizeof(kinds) / sizeof(kinds[0])) {
+		const char *sug = diag_suggest(call->name, names);
+
+		diag_error(s->diag, call->loc, "unknown map type '%s'", call->name);
+		diag_hint(s->diag, "%s", sug ? arena_printf(s->arena, "did you mean '%s'?", sug)
+					     : "the map types are hash, lruhash, percpuhash and percpulruhash");
+		return;
+	}
+	if (ast_list_len(call->body) != 1 || sema_const_int(s, call->body, &n) < 0 || n < 1 ||
+	    n > (1 << 24)) {
+		diag_error(s->diag, call->loc, "%s() takes one argument: the largest number of keys, from 1 to %d",
+			   call->name, 1 << 24);
+		return;
+	}
+	if (find_map(s, d->lhs->name)) {
+		diag_error(s->diag, d->lhs->loc, "map '%s' is declared twice", d->lhs->name);
+		return;
+	}
+	m = add_map(s, d->lhs->name, d->lhs->loc);
+	m->declared = true;
+	m->kind = kinds[i].kind;
+	m->max_entries = (uint32_t)n;
+}
+
 static void finalize_maps(struct sema *s)
 {
 	struct resources *r = s->res;
@@ -1353,7 +1454,9 @@ static void finalize_maps(struct sema *s)
 			continue;
 		}
 		m->agg = m->value->kind == TY_AGG ? m->value->agg : NULL;
-		if (m->agg) {
+		if (m->declared) {
+			finalize_declared(s, m);
+		} else if (m->agg) {
 			m->value_size = m->agg->value_size(m->value);
 			if (!m->key && m->agg->zero_is_unset) {
 				/* A keyless count() is one per-CPU array slot. */
@@ -1418,7 +1521,7 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 			diag_error(diag, it->loc, "macros are not supported yet");
 			break;
 		case AST_MAPDECL:
-			diag_error(diag, it->loc, "map declarations are not supported yet");
+			declare_map(&s, it);
 			break;
 		case AST_FN:
 			diag_error(diag, it->loc, "functions (fn) are not supported yet");

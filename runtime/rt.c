@@ -254,6 +254,8 @@ void rt_request_exit(struct rt *rt, int code)
 
 /* ---- events ------------------------------------------------------------- */
 
+static void helper_error(struct rt *rt, const struct res_event *ev, int64_t rc);
+
 static void warn_event(struct rt *rt, uint32_t id, const char *what)
 {
 	static uint32_t warned = UINT32_MAX;
@@ -341,6 +343,14 @@ static void dispatch(struct rt *rt, const void *data, size_t size)
 		if ((m = event_map(rt, ev)))
 			err = rt_map_zero(rt, m);
 		break;
+	case EV_HELPER_ERROR: {
+		int64_t rc = 0;
+
+		if (len >= 8)
+			memcpy(&rc, payload, 8);
+		helper_error(rt, ev, rc);
+		break;
+	}
 	case EV_OTHER:
 		if (ev->ops && ev->ops->event)
 			ev->ops->event(rt, ev, payload, len);
@@ -351,6 +361,42 @@ static void dispatch(struct rt *rt, const void *data, size_t size)
 	if (err) {
 		fflush(rt->out.f);
 		fprintf(stderr, "hawk: warning: map '%s': %s\n", m ? m->name : "?", strerror(-err));
+	}
+}
+
+/* A BPF helper failed at a place in the program (e.g. a full map): said
+ * once per place, with its source line, as a warning; JSON: a helper_error
+ * record. */
+static void helper_error(struct rt *rt, const struct res_event *ev, int64_t rc)
+{
+	if (!rt->warned)
+		rt->warned = calloc((size_t)rt->res->nevents, 1);
+	if (!rt->warned || rt->warned[ev->id])
+		return;
+	rt->warned[ev->id] = 1;
+	if (rt->out.format == OUT_JSON) {
+		fprintf(rt->out.f,
+			"{\"type\": \"helper_error\", \"msg\": \"%s\", \"helper\": \"%s\", "
+			"\"retcode\": %lld, \"line\": %d, \"col\": %d}\n",
+			ev->fmt, ev->helper, (long long)rc, ev->loc.first_line, ev->loc.first_column);
+		return;
+	}
+	fflush(rt->out.f);
+	if (rt->opt->src) {
+		struct diag_set d;
+
+		diag_init(&d, (struct source_set *)rt->opt->src);
+		diag_warn(&d, ev->loc, "%s", ev->fmt);
+		if (ev->hint)
+			diag_hint(&d, "%s", ev->hint);
+		diag_hint(&d, "helper %s returned %lld (%s)", ev->helper, (long long)rc,
+			  strerror((int)(rc < 0 ? -rc : rc)));
+		diag_render(&d, stderr, rt->opt->colour);
+		diag_free(&d);
+	} else {
+		fprintf(stderr, "%s:%d:%d: warning: %s (helper %s returned %lld)\n",
+			rt->opt->source_name ? rt->opt->source_name : "stdin", ev->loc.first_line,
+			ev->loc.first_column, ev->fmt, ev->helper, (long long)rc);
 	}
 }
 
@@ -1090,6 +1136,7 @@ static void rt_destroy(struct rt *rt)
 	free(rt->log_buf);
 	free(rt->map_fd);
 	free(rt->defer);
+	free(rt->warned);
 	free(rt->links);
 	free(rt->fds);
 }

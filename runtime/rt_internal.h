@@ -56,6 +56,7 @@ struct rt {
 	size_t defer_len, defer_cap;
 	bool defer_exit;
 
+	unsigned char *warned; /* per event id: a helper error was reported once */
 	int lost_map;	    /* index of the internal "lost" map, -1 if none */
 	uint64_t lost_seen; /* losses already reported */
 
