@@ -49,15 +49,15 @@ struct res_map {
 };
 
 enum res_event_kind {
-	EV_PRINTF,	/* printf(fmt, args...): format + args */
-	EV_EXIT,	/* exit([code]): arg 0 = int64 code */
-	EV_PRINT,	/* print(@m[, top[, div]]) : map_id, top, div in the payload */
-	EV_PRINT_VALUE, /* print(expr): one arg */
-	EV_CLEAR,	/* clear(@m): map_id */
-	EV_ZERO,	/* zero(@m): map_id */
+	EV_PRINTF,	 /* printf(fmt, args...): format + args */
+	EV_EXIT,	 /* exit([code]): arg 0 = int64 code */
+	EV_PRINT,	 /* print(@m[, top[, div]]) : map_id, top, div in the payload */
+	EV_PRINT_VALUE,	 /* print(expr): one arg */
+	EV_CLEAR,	 /* clear(@m): map_id */
+	EV_ZERO,	 /* zero(@m): map_id */
 	EV_HELPER_ERROR, /* a BPF helper failed (e.g. map full): fmt is the message, helper
 			  * the helper's name, arg 0 its int64 return code */
-	EV_OTHER,	/* handled by `ops->event` (time, cat, system, join, errorf...) */
+	EV_OTHER,	 /* handled by `ops->event` (time, cat, system, join, errorf...) */
 };
 
 /* A message the BPF side sends to user space. */

@@ -1408,7 +1408,8 @@ static void declare_map(struct sema *s, struct ast_node *d)
 	size_t i;
 
 	if (!call || call->kind != AST_CALL) {
-		diag_error(s->diag, d->loc, "a map declaration needs a map type, as in let %s = hash(1000)",
+		diag_error(s->diag, d->loc,
+			   "a map declaration needs a map type, as in let %s = hash(1000)",
 			   d->lhs->name);
 		return;
 	}
@@ -1419,13 +1420,15 @@ static void declare_map(struct sema *s, struct ast_node *d)
 		const char *sug = diag_suggest(call->name, names);
 
 		diag_error(s->diag, call->loc, "unknown map type '%s'", call->name);
-		diag_hint(s->diag, "%s", sug ? arena_printf(s->arena, "did you mean '%s'?", sug)
-					     : "the map types are hash, lruhash, percpuhash and percpulruhash");
+		diag_hint(s->diag, "%s",
+			  sug ? arena_printf(s->arena, "did you mean '%s'?", sug)
+			      : "the map types are hash, lruhash, percpuhash and percpulruhash");
 		return;
 	}
 	if (ast_list_len(call->body) != 1 || sema_const_int(s, call->body, &n) < 0 || n < 1 ||
 	    n > (1 << 24)) {
-		diag_error(s->diag, call->loc, "%s() takes one argument: the largest number of keys, from 1 to %d",
+		diag_error(s->diag, call->loc,
+			   "%s() takes one argument: the largest number of keys, from 1 to %d",
 			   call->name, 1 << 24);
 		return;
 	}

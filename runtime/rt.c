@@ -378,7 +378,8 @@ static void helper_error(struct rt *rt, const struct res_event *ev, int64_t rc)
 		fprintf(rt->out.f,
 			"{\"type\": \"helper_error\", \"msg\": \"%s\", \"helper\": \"%s\", "
 			"\"retcode\": %lld, \"line\": %d, \"col\": %d}\n",
-			ev->fmt, ev->helper, (long long)rc, ev->loc.first_line, ev->loc.first_column);
+			ev->fmt, ev->helper, (long long)rc, ev->loc.first_line,
+			ev->loc.first_column);
 		return;
 	}
 	fflush(rt->out.f);

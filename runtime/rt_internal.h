@@ -57,8 +57,8 @@ struct rt {
 	bool defer_exit;
 
 	unsigned char *warned; /* per event id: a helper error was reported once */
-	int lost_map;	    /* index of the internal "lost" map, -1 if none */
-	uint64_t lost_seen; /* losses already reported */
+	int lost_map;	       /* index of the internal "lost" map, -1 if none */
+	uint64_t lost_seen;    /* losses already reported */
 
 	char *log_buf; /* verifier log of the program that failed to load */
 	size_t log_size;
