@@ -349,31 +349,87 @@ static void map_update(struct cg *cg, const struct res_map *m, LLVMValueRef key,
 	LLVMPositionBuilderAtEnd(cg->b, done);
 }
 
+/* The number of possible CPUs (/sys/devices/system/cpu/possible, "0-N"). */
+static uint32_t possible_cpus(void)
+{
+	static uint32_t n;
+	FILE *f;
+	char buf[128];
+	const char *p;
+
+	if (n)
+		return n;
+	n = 1;
+	f = fopen("/sys/devices/system/cpu/possible", "re");
+	if (!f)
+		return n;
+	if (fgets(buf, sizeof(buf), f)) {
+		/* "0-3" or "0-3,8-11": the last number is the highest CPU id */
+		p = buf + strlen(buf);
+		while (p > buf && (p[-1] < '0' || p[-1] > '9'))
+			p--;
+		while (p > buf && p[-1] >= '0' && p[-1] <= '9')
+			p--;
+		n = (uint32_t)atoi(p) + 1;
+	}
+	fclose(f);
+	return n;
+}
+
+/* An aggregation's value summed over every CPU, as i64. */
+static LLVMValueRef agg_read(struct cg *cg, const struct res_map *m, LLVMValueRef key)
+{
+	const struct hk_type *vt = m->value;
+	LLVMValueRef acc = cg_alloc(cg, m->value_size), idx = entry_alloca(cg, 8), i, args[3], p;
+	LLVMBasicBlockRef head = cg_block(cg, "cpus_head"), body = cg_block(cg, "cpus_body"),
+			  have = cg_block(cg, "cpus_have"), next = cg_block(cg, "cpus_next"),
+			  done = cg_block(cg, "cpus_done");
+
+	cg_zero(cg, acc, m->value_size);
+	LLVMBuildStore(cg->b, cg_const(cg, 0), idx);
+	LLVMBuildBr(cg->b, head);
+	LLVMPositionBuilderAtEnd(cg->b, head);
+	i = LLVMBuildLoad2(cg->b, cg->i64, idx, "");
+	LLVMBuildCondBr(cg->b,
+			LLVMBuildICmp(cg->b, LLVMIntULT, i, cg_const(cg, possible_cpus()), ""),
+			body, done);
+	LLVMPositionBuilderAtEnd(cg->b, body);
+	args[0] = cg->maps[m->id];
+	args[1] = key;
+	args[2] = i;
+	p = cg_helper(cg, H_MAP_LOOKUP_PERCPU, cg->ptr, args, 3);
+	LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, p, ""), next, have);
+	LLVMPositionBuilderAtEnd(cg->b, have);
+	vt->agg->lower_combine(cg, vt, acc, p);
+	LLVMBuildBr(cg->b, next);
+	LLVMPositionBuilderAtEnd(cg->b, next);
+	LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, i, cg_const(cg, 1), ""), idx);
+	LLVMBuildBr(cg->b, head);
+	LLVMPositionBuilderAtEnd(cg->b, done);
+	return vt->agg->lower_result(cg, vt, acc);
+}
+
 /* Reads @m[key]: the value, or zero when the key is absent. */
 static LLVMValueRef map_read(struct cg *cg, struct ast_node *n)
 {
 	const struct res_map *m = n->sema_map;
 	LLVMValueRef key = map_key(cg, m, n->lhs, NULL);
-	LLVMValueRef p = map_lookup(cg, m, key), res;
-	LLVMBasicBlockRef found = cg_block(cg, "found"), done = cg_block(cg, "done");
+	LLVMValueRef p, res;
+	LLVMBasicBlockRef found, done;
 	const struct hk_type *vt = m->value;
-	uint32_t sz = vt->kind == TY_AGG ? 8 : vt->size;
 
-	res = cg_alloc(cg, sz);
-	cg_zero(cg, res, sz);
+	if (vt->kind == TY_AGG)
+		return agg_read(cg, m, key);
+	p = map_lookup(cg, m, key);
+	found = cg_block(cg, "found");
+	done = cg_block(cg, "done");
+	res = cg_alloc(cg, vt->size);
+	cg_zero(cg, res, vt->size);
 	LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, p, ""), done, found);
 	LLVMPositionBuilderAtEnd(cg->b, found);
-	if (vt->kind == TY_AGG) {
-		LLVMValueRef v = vt->agg->lower_read(cg, vt, p);
-
-		LLVMBuildStore(cg->b, v, res);
-	} else {
-		cg_copy(cg, res, p, sz);
-	}
+	cg_copy(cg, res, p, vt->size);
 	LLVMBuildBr(cg->b, done);
 	LLVMPositionBuilderAtEnd(cg->b, done);
-	if (vt->kind == TY_AGG)
-		return LLVMBuildLoad2(cg->b, cg->i64, res, "");
 	return cg_load(cg, res, vt);
 }
 
@@ -563,7 +619,7 @@ static LLVMValueRef sdiv(struct cg *cg, LLVMValueRef l, LLVMValueRef r, bool rem
 			       q, "");
 }
 
-static LLVMValueRef arith(struct cg *cg, int op, LLVMValueRef l, LLVMValueRef r, bool sgn)
+LLVMValueRef cg_arith(struct cg *cg, int op, LLVMValueRef l, LLVMValueRef r, bool sgn)
 {
 	switch (op) {
 	case '+':
@@ -639,7 +695,7 @@ static LLVMValueRef cg_binop(struct cg *cg, struct ast_node *n)
 		uint32_t esz = lt->elem && lt->elem->size ? lt->elem->size : 1;
 
 		r = LLVMBuildMul(cg->b, r, cg_const(cg, esz), "");
-		return arith(cg, n->op, l, r, false);
+		return cg_arith(cg, n->op, l, r, false);
 	}
 	switch (n->op) {
 	case TOK_EQ:
@@ -661,7 +717,8 @@ static LLVMValueRef cg_binop(struct cg *cg, struct ast_node *n)
 		pred = sgn ? LLVMIntSGE : LLVMIntUGE;
 		break;
 	default:
-		return arith(cg, n->op, l, r, is_signed(lt) && (is_signed(rt) || n->op == TOK_SHR));
+		return cg_arith(cg, n->op, l, r,
+				is_signed(lt) && (is_signed(rt) || n->op == TOK_SHR));
 	}
 	return bool_i64(cg, LLVMBuildICmp(cg->b, pred, l, r, ""));
 }
@@ -677,11 +734,11 @@ static LLVMValueRef cg_update(struct cg *cg, struct ast_node *lhs, int op, LLVMV
 		LLVMValueRef slot = var_slot(cg, lhs->sema_var);
 
 		old = cg_load(cg, slot, lhs->sema_var->type);
-		nv = arith(cg, op, old, rhs, is_signed(t));
+		nv = cg_arith(cg, op, old, rhs, is_signed(t));
 		cg_store(cg, slot, lhs->sema_var->type, nv, &ty_s64);
 	} else {
 		old = map_read(cg, lhs);
-		nv = arith(cg, op, old, rhs, is_signed(t));
+		nv = cg_arith(cg, op, old, rhs, is_signed(t));
 		map_store(cg, lhs, nv, &ty_s64);
 	}
 	return return_old ? old : nv;

@@ -66,6 +66,9 @@ LLVMValueRef cg_load(struct cg *cg, LLVMValueRef ptr, const struct hk_type *t);
 /* Integer value as i64 with the source type's signedness applied. */
 LLVMValueRef cg_to_i64(struct cg *cg, LLVMValueRef v, const struct hk_type *t);
 LLVMValueRef cg_to_ptr(struct cg *cg, LLVMValueRef v); /* i64 -> ptr */
+/* i64 arithmetic with hawk's semantics (x / 0 == 0, signed division without
+ * cpu v4, shifts masked to 63): op is '+', '/', TOK_SHL... */
+LLVMValueRef cg_arith(struct cg *cg, int op, LLVMValueRef l, LLVMValueRef r, bool sgn);
 /* Writes an event: header, then each argument at its offset; ringbuf output. */
 void cg_event(struct cg *cg, const struct res_event *ev, LLVMValueRef *args,
 	      const struct hk_type **arg_types);
@@ -103,6 +106,7 @@ enum {
 	H_PROBE_READ_KERNEL_STR = 115,
 	H_KTIME_GET_BOOT_NS = 125,
 	H_RINGBUF_OUTPUT = 130,
+	H_MAP_LOOKUP_PERCPU = 195,
 	H_KTIME_GET_TAI_NS = 208,
 };
 

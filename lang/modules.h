@@ -81,9 +81,13 @@ struct agg_ops {
 	/* BPF: the bucket index for a bucketed aggregation. */
 	struct LLVMOpaqueValue *(*lower_bucket)(struct cg *cg, struct ast_node *call,
 						struct LLVMOpaqueValue **args);
-	/* BPF: read the value as an integer (`if (@c > 10)`), NULL if not readable. */
-	struct LLVMOpaqueValue *(*lower_read)(struct cg *cg, const struct hk_type *t,
-					      struct LLVMOpaqueValue *ptr);
+	/* BPF: reading the value as an integer (`if (@c > 10)`) sums the CPUs:
+	 * fold one CPU's value (cpu) into acc (value_size bytes, zeroed first),
+	 * then turn acc into the i64 result. NULL: the value cannot be read. */
+	void (*lower_combine)(struct cg *cg, const struct hk_type *t, struct LLVMOpaqueValue *acc,
+			      struct LLVMOpaqueValue *cpu);
+	struct LLVMOpaqueValue *(*lower_result)(struct cg *cg, const struct hk_type *t,
+						struct LLVMOpaqueValue *acc);
 };
 
 struct probe_ops {

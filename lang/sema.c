@@ -597,7 +597,7 @@ static struct hk_type *check_map_read(struct sema *s, struct ast_node *n)
 		return n->type;
 	}
 	if (m->value->kind == TY_AGG) {
-		if (!m->value->agg->lower_read) {
+		if (!m->value->agg->lower_combine) {
 			sema_error(s, n->loc, "a %s map cannot be used as a value",
 				   m->value->agg->type_name);
 			sema_note(s, n->loc, "print it with print(%s)", n->name);

@@ -97,6 +97,30 @@ static void avg_update(struct cg *cg, struct ast_node *call, LLVMValueRef p, LLV
 		cp);
 }
 
+/* Reading avg() in BPF: totals and counts of every CPU, then the average. */
+static void avg_combine(struct cg *cg, const struct hk_type *t, LLVMValueRef acc, LLVMValueRef cpu)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		LLVMValueRef a = cg_gep(cg, acc, (uint32_t)(8 * i)),
+			     c = cg_gep(cg, cpu, (uint32_t)(8 * i));
+
+		LLVMBuildStore(cg->b,
+			       LLVMBuildAdd(cg->b, LLVMBuildLoad2(cg->b, cg->i64, a, ""),
+					    LLVMBuildLoad2(cg->b, cg->i64, c, ""), ""),
+			       a);
+	}
+}
+
+static LLVMValueRef avg_result(struct cg *cg, const struct hk_type *t, LLVMValueRef acc)
+{
+	LLVMValueRef total = LLVMBuildLoad2(cg->b, cg->i64, acc, "");
+	LLVMValueRef count = LLVMBuildLoad2(cg->b, cg->i64, cg_gep(cg, acc, 8), "");
+
+	return cg_arith(cg, '/', total, count, t->is_signed); /* x / 0 is 0 */
+}
+
 const struct agg_ops std_agg_avg = {
 	.name = "avg",
 	.type_name = "avg_t",
@@ -108,6 +132,8 @@ const struct agg_ops std_agg_avg = {
 	.json_type = "stats",
 	.print_json = avg_print,
 	.lower_update = avg_update,
+	.lower_combine = avg_combine,
+	.lower_result = avg_result,
 };
 
 const struct agg_ops std_agg_stats = {

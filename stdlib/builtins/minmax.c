@@ -74,6 +74,35 @@ static void mm_update(struct cg *cg, struct ast_node *call, LLVMValueRef p, LLVM
 	LLVMPositionBuilderAtEnd(cg->b, done);
 }
 
+/* Reading in BPF: the best value of the CPUs that saw one. */
+static void mm_combine(struct cg *cg, const struct hk_type *t, LLVMValueRef acc, LLVMValueRef cpu)
+{
+	LLVMValueRef cv = LLVMBuildLoad2(cg->b, cg->i64, cpu, "");
+	LLVMValueRef cset = LLVMBuildLoad2(cg->b, cg->i64, cg_gep(cg, cpu, 8), "");
+	LLVMValueRef av = LLVMBuildLoad2(cg->b, cg->i64, acc, "");
+	LLVMValueRef aset = LLVMBuildLoad2(cg->b, cg->i64, cg_gep(cg, acc, 8), "");
+	LLVMIntPredicate pr = t->agg_arg ? (t->is_signed ? LLVMIntSGT : LLVMIntUGT)
+					 : (t->is_signed ? LLVMIntSLT : LLVMIntULT);
+	LLVMValueRef better =
+		LLVMBuildOr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, aset, cg_const(cg, 0), ""),
+			    LLVMBuildICmp(cg->b, pr, cv, av, ""), "");
+	LLVMValueRef take = LLVMBuildAnd(
+		cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, cset, cg_const(cg, 0), ""), better, "");
+	LLVMBasicBlockRef yes = cg_block(cg, "mm_best"), done = cg_block(cg, "mm_best_done");
+
+	LLVMBuildCondBr(cg->b, take, yes, done);
+	LLVMPositionBuilderAtEnd(cg->b, yes);
+	LLVMBuildStore(cg->b, cv, acc);
+	LLVMBuildStore(cg->b, cg_const(cg, 1), cg_gep(cg, acc, 8));
+	LLVMBuildBr(cg->b, done);
+	LLVMPositionBuilderAtEnd(cg->b, done);
+}
+
+static LLVMValueRef mm_result(struct cg *cg, const struct hk_type *t, LLVMValueRef acc)
+{
+	return LLVMBuildLoad2(cg->b, cg->i64, acc, "");
+}
+
 static void mm_reduce_any(const struct hk_type *t, void *acc, const void *cpu, uint32_t b)
 {
 	mm_reduce(t, acc, cpu, t->agg_arg);
@@ -90,6 +119,8 @@ const struct agg_ops std_agg_min = {
 	.json_type = "map",
 	.print_json = mm_print,
 	.lower_update = mm_update,
+	.lower_combine = mm_combine,
+	.lower_result = mm_result,
 };
 
 const struct agg_ops std_agg_max = {
@@ -103,6 +134,8 @@ const struct agg_ops std_agg_max = {
 	.json_type = "map",
 	.print_json = mm_print,
 	.lower_update = mm_update,
+	.lower_combine = mm_combine,
+	.lower_result = mm_result,
 };
 
 static int mm_check(struct sema *s, struct ast_node *n)
