@@ -793,10 +793,11 @@ static struct hk_type *check_field(struct sema *s, struct ast_node *n)
 	return n->type = f->type;
 }
 
-static struct hk_type *check_cast(struct sema *s, struct ast_node *n)
+/* The type an AST_TYPE names, or NULL after an error. Integer types, bool,
+ * string[N], buffer[N], pointers to them (any depth) and arrays of them;
+ * struct/union/enum types come with kernel BTF support. */
+static struct hk_type *resolve_type(struct sema *s, struct ast_node *ty)
 {
-	struct hk_type *t = check_expr(s, n->lhs);
-	struct ast_node *ty = n->vtype;
 	static const struct {
 		const char *name;
 		int size;
@@ -805,30 +806,56 @@ static struct hk_type *check_cast(struct sema *s, struct ast_node *n)
 		{"int8", 1, 1},	 {"int16", 2, 1},  {"int32", 4, 1},  {"int64", 8, 1},
 		{"uint8", 1, 0}, {"uint16", 2, 0}, {"uint32", 4, 0}, {"uint64", 8, 0},
 	};
+	struct hk_type *t = NULL;
+	bool sized = false;
 	size_t i;
+	int64_t d;
 
-	if (t->kind == TY_NONE)
-		return n->type = &ty_none;
-	if (ty->ival == 0 && ty->uval == 0) {
-		for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
-			if (!strcmp(ty->name, ints[i].name)) {
-				if (!ty_is_scalar(t)) {
-					sema_error(s, n->loc, "cannot cast %s to %s",
-						   ty_name(s->arena, t), ty->name);
-					return n->type = &ty_none;
-				}
-				return n->type = ty_int(ints[i].size, ints[i].sgn);
-			}
-		if (!strcmp(ty->name, "bool")) {
-			if (!ty_is_scalar(t)) {
-				sema_error(s, n->loc, "cannot cast %s to bool",
-					   ty_name(s->arena, t));
-				return n->type = &ty_none;
-			}
-			return n->type = &ty_bool;
-		}
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (!strcmp(ty->name, ints[i].name))
+			t = ty_int(ints[i].size, ints[i].sgn);
+	if (!t && !strcmp(ty->name, "bool"))
+		t = &ty_bool;
+	if (!t && !strcmp(ty->name, "string")) {
+		t = ty_string(s->arena, ty->uval ? (uint32_t)ty->uval : s->res->config.max_strlen);
+		sized = true;
 	}
-	sema_error(s, ty->loc, "casts to '%s' are not supported yet", ty->name);
+	if (!t && !strcmp(ty->name, "buffer")) {
+		if (!ty->uval) {
+			sema_error(s, ty->loc, "a buffer type needs a size, as in buffer[16]");
+			return NULL;
+		}
+		t = ty_buffer(s->arena, (uint32_t)ty->uval);
+		sized = true;
+	}
+	if (!t) {
+		sema_error(s, ty->loc, "type '%s' is not supported yet", ty->name);
+		return NULL;
+	}
+	if (ty->uval && !sized)
+		t = ty_array(s->arena, t, (uint32_t)ty->uval);
+	for (d = 0; d < ty->ival; d++)
+		t = ty_ptr(s->arena, t, AS_NONE);
+	return t;
+}
+
+static struct hk_type *check_cast(struct sema *s, struct ast_node *n)
+{
+	struct hk_type *from = check_expr(s, n->lhs), *to;
+
+	if (from->kind == TY_NONE)
+		return n->type = &ty_none;
+	to = resolve_type(s, n->vtype);
+	if (!to)
+		return n->type = &ty_none;
+	if ((to->kind == TY_INT || to->kind == TY_BOOL || to->kind == TY_PTR) &&
+	    ty_is_scalar(from)) {
+		if (to->kind == TY_PTR && from->kind == TY_PTR && from->as != AS_NONE)
+			to->as = from->as;
+		return n->type = to;
+	}
+	sema_error(s, n->loc, "cannot cast %s to %s", ty_name(s->arena, from),
+		   ty_name(s->arena, to));
 	return n->type = &ty_none;
 }
 
@@ -1004,7 +1031,7 @@ static struct hk_type *check_assign_target(struct sema *s, struct ast_node *lhs,
 		} else {
 			struct hk_type *u = ty_unify(s->arena, v->type, storage_type(s, vt));
 
-			if (u && s->quiet)
+			if (u && s->quiet && !v->fixed)
 				v->type = u;
 		}
 		lhs->sema_var = v;
@@ -1122,25 +1149,44 @@ static void check_stmt(struct sema *s, struct ast_node *n)
 	case AST_ASSIGN:
 		check_assign(s, n);
 		break;
-	case AST_LET:
-		if (n->vtype) {
-			sema_error(s, n->vtype->loc,
-				   "typed 'let' declarations are not supported yet");
-			break;
-		}
-		if (scope_find(s, n->lhs->name) && s->scope->vars.len &&
-		    scope_find(s, n->lhs->name) == NULL) {
-			break;
-		}
-		if (n->rhs) {
-			struct hk_type *t = check_expr(s, n->rhs);
+	case AST_LET: {
+		struct hk_type *declared = NULL, *t;
 
-			n->lhs->sema_var = scope_declare(s, n->lhs, storage_type(s, t));
-			n->lhs->type = n->lhs->sema_var->type;
-		} else {
-			n->lhs->sema_var = scope_declare(s, n->lhs, NULL);
+		if (n->vtype && !(declared = resolve_type(s, n->vtype)))
+			break;
+		if (!n->rhs) {
+			/* `let $x;` gets its type from its first assignment */
+			n->lhs->sema_var = scope_declare(s, n->lhs, declared);
+			n->lhs->sema_var->type = declared;
+			n->lhs->sema_var->fixed = declared != NULL;
+			n->lhs->type = declared;
+			break;
 		}
+		t = check_expr(s, n->rhs);
+		if (t->kind == TY_NONE)
+			break;
+		if (declared && declared->kind == TY_STRING && t->kind == TY_STRING &&
+		    t->size > declared->size) {
+			sema_error(s, n->rhs->loc,
+				   "string too long: %s holds at most %u bytes, this is %s",
+				   n->lhs->name, declared->size - 1, ty_name(s->arena, t));
+			break;
+		}
+		if (declared && !ty_compatible(declared, t)) {
+			sema_error(s, loc_span(n->lhs->loc, n->rhs->loc),
+				   "type mismatch for %s: declared %s, cannot assign %s",
+				   n->lhs->name, ty_name(s->arena, declared), ty_name(s->arena, t));
+			break;
+		}
+		n->lhs->sema_var =
+			scope_declare(s, n->lhs, declared ? declared : storage_type(s, t));
+		if (declared) {
+			n->lhs->sema_var->type = declared;
+			n->lhs->sema_var->fixed = true;
+		}
+		n->lhs->type = n->lhs->sema_var->type;
 		break;
+	}
 	case AST_IF:
 		check_cond(s, n->cond);
 		check_block(s, n->then, true);

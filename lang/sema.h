@@ -22,6 +22,7 @@ struct scope_var {
 	struct hk_type *type; /* NULL until assigned */
 	struct loc loc;	      /* declaration or first assignment */
 	int id;		      /* unique in the program */
+	bool fixed;	      /* its type was declared (`let $x: uint16`): never widened */
 	void *cg;	      /* codegen: its storage */
 };
 

