@@ -830,6 +830,32 @@ static LLVMValueRef cg_ternary(struct cg *cg, struct ast_node *n)
 	return scalar ? LLVMBuildLoad2(cg->b, cg->i64, res, "") : res;
 }
 
+/* `if (c) { a } else { b }` as a value: like ?: with blocks. */
+static LLVMValueRef cg_if_expr(struct cg *cg, struct ast_node *n)
+{
+	LLVMBasicBlockRef tb = cg_block(cg, "ifx_then"), eb = cg_block(cg, "ifx_else"),
+			  done = cg_block(cg, "ifx_done");
+	const struct hk_type *t = n->type;
+	bool scalar = ty_is_scalar(t);
+	LLVMValueRef res = scalar ? entry_alloca(cg, 8) : cg_alloc(cg, t->size), v;
+	struct ast_node *arm[2] = {n->then, n->els};
+	LLVMBasicBlockRef bb[2] = {tb, eb};
+	int i;
+
+	LLVMBuildCondBr(cg->b, truthy(cg, cg_expr(cg, n->cond)), tb, eb);
+	for (i = 0; i < 2; i++) {
+		LLVMPositionBuilderAtEnd(cg->b, bb[i]);
+		v = cg_expr(cg, arm[i]);
+		if (scalar)
+			LLVMBuildStore(cg->b, cg_to_i64(cg, v, arm[i]->type), res);
+		else
+			cg_store(cg, res, t, v, arm[i]->type);
+		LLVMBuildBr(cg->b, done);
+	}
+	LLVMPositionBuilderAtEnd(cg->b, done);
+	return scalar ? LLVMBuildLoad2(cg->b, cg->i64, res, "") : res;
+}
+
 LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
 {
 	LLVMValueRef v;
@@ -911,6 +937,15 @@ LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
 	}
 	case AST_SIZEOF:
 		return cg_const(cg, (uint64_t)(uintptr_t)n->sema_data);
+	case AST_BLOCK: {
+		struct ast_node *st;
+
+		for (st = n->body; st && st->next; st = st->next)
+			cg_stmt(cg, st);
+		return st ? cg_expr(cg, st->lhs) : cg_const(cg, 0);
+	}
+	case AST_IF:
+		return cg_if_expr(cg, n);
 	default:
 		cg_error(cg, n->loc, "cannot generate code for %s", ast_kind_name(n->kind));
 		return cg_const(cg, 0);

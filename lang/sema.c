@@ -27,6 +27,8 @@
 static struct hk_type *check_expr(struct sema *s, struct ast_node *n);
 static void check_stmt(struct sema *s, struct ast_node *n);
 static void check_block(struct sema *s, struct ast_node *blk, bool new_scope);
+static struct hk_type *check_block_expr(struct sema *s, struct ast_node *n);
+static struct hk_type *check_if_expr(struct sema *s, struct ast_node *n);
 
 /* ---- diagnostics that respect the quiet pass ---------------------------- */
 
@@ -993,10 +995,15 @@ static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
 			n->sema_data = (void *)(uintptr_t)t->size;
 			return n->type = &ty_u64;
 		}
-		sema_error(s, n->loc, "sizeof(type) is not supported yet");
+		if (n->vtype && (t = resolve_type(s, n->vtype))) {
+			n->sema_data = (void *)(uintptr_t)t->size;
+			return n->type = &ty_u64;
+		}
 		return n->type = &ty_none;
-	case AST_IF:
 	case AST_BLOCK:
+		return check_block_expr(s, n);
+	case AST_IF:
+		return check_if_expr(s, n);
 	case AST_INDEX:
 	case AST_OFFSETOF:
 	default:
@@ -1004,6 +1011,58 @@ static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
 			   ast_kind_name(n->kind));
 		return n->type = &ty_none;
 	}
+}
+
+/* `{ stmts; expr }`: the value of the last expression, in a scope of its own. */
+static struct hk_type *check_block_expr(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *st, *last = NULL;
+	struct hk_type *t = &ty_none;
+
+	scope_push(s);
+	for (st = n->body; st; st = st->next) {
+		if (!st->next && st->kind == AST_EXPR_STMT) {
+			last = st;
+			break;
+		}
+		check_stmt(s, st);
+	}
+	if (last)
+		t = check_expr(s, last->lhs);
+	else
+		sema_error(s, n->loc,
+			   "this block has no value: its last statement is not an expression");
+	scope_pop(s);
+	return n->type = t;
+}
+
+/* `if (c) { a } else { b }` used as a value: both branches give one. */
+static struct hk_type *check_if_expr(struct sema *s, struct ast_node *n)
+{
+	struct hk_type *c = check_expr(s, n->cond), *a, *b;
+
+	if (c->kind != TY_NONE && !ty_is_scalar(c))
+		sema_error(s, n->cond->loc,
+			   "a condition must be an integer, bool or pointer, not %s",
+			   ty_name(s->arena, c));
+	if (!n->els) {
+		sema_error(s, n->loc, "an if expression needs an else branch");
+		return n->type = &ty_none;
+	}
+	a = check_expr(s, n->then);
+	b = check_expr(s, n->els);
+	if (a->kind == TY_NONE || b->kind == TY_NONE)
+		return n->type = &ty_none;
+	n->type = ty_unify(s->arena, a, b);
+	if (!n->type) {
+		sema_error(s, n->loc,
+			   "the branches of this if expression have different types: %s and %s",
+			   ty_name(s->arena, a), ty_name(s->arena, b));
+		return n->type = &ty_none;
+	}
+	if (n->type->kind == TY_INT)
+		n->type = ty_int(8, n->type->is_signed);
+	return n->type;
 }
 
 struct hk_type *sema_expr(struct sema *s, struct ast_node *n)
