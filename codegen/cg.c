@@ -494,11 +494,26 @@ static LLVMValueRef var_slot(struct cg *cg, struct scope_var *v)
 	if (v->id >= cg->nvars) {
 		int n = v->id + 16;
 		LLVMValueRef *nv = ARENA_NEWN(cg->arena, LLVMValueRef, n);
+		uint32_t *no = ARENA_NEWN(cg->arena, uint32_t, n);
 
-		if (cg->nvars)
+		if (cg->nvars) {
 			memcpy(nv, cg->vars, sizeof(*nv) * (size_t)cg->nvars);
+			memcpy(no, cg->var_off, sizeof(*no) * (size_t)cg->nvars);
+		}
 		cg->vars = nv;
+		cg->var_off = no;
 		cg->nvars = n;
+	}
+	if (cg->vars_in_scratch) {
+		if (!cg->var_off[v->id]) {
+			uint32_t sz = v->type ? v->type->size : 8;
+
+			cg->var_off[v->id] = cg->scratch_off + 1;
+			cg->scratch_off += (sz + 7) & ~7u;
+			if (cg->scratch_off > cg->scratch_size)
+				cg->scratch_size = cg->scratch_off;
+		}
+		return cg_gep(cg, scratch_base(cg), cg->var_off[v->id] - 1);
 	}
 	if (!cg->vars[v->id]) {
 		uint32_t sz = v->type ? v->type->size : 8;
@@ -798,6 +813,47 @@ static LLVMValueRef cg_field(struct cg *cg, struct ast_node *n)
 	}
 }
 
+/* x[i] (typed by sema's check_index): a tuple field, an element read through
+ * a pointer, or a character/element of a string/array held in BPF memory
+ * (0 when a computed index is out of range). */
+static LLVMValueRef cg_index(struct cg *cg, struct ast_node *n)
+{
+	const struct hk_type *t = n->lhs->type, *et = n->type;
+	LLVMValueRef base = cg_expr(cg, n->lhs), idx, res, p;
+	LLVMBasicBlockRef rd, done;
+	uint32_t esz = et->size, count;
+
+	if (t->kind == TY_TUPLE) {
+		const struct ty_field *f = &t->fields[n->ival];
+
+		return cg_load(cg, cg_gep(cg, base, f->offset), f->type);
+	}
+	idx = n->sema_id ? cg_const(cg, (uint64_t)n->ival) : cg_expr(cg, n->rhs);
+	res = cg_alloc(cg, esz);
+	cg_zero(cg, res, esz);
+	if (t->kind == TY_PTR) {
+		p = LLVMBuildAdd(cg->b, base, LLVMBuildMul(cg->b, idx, cg_const(cg, esz), ""), "");
+		cg_probe_read(cg, res, cg_const(cg, esz), p, t->as, false);
+		return cg_load(cg, res, et);
+	}
+	if (n->sema_id) {
+		cg_copy(cg, res, cg_gep(cg, base, (uint32_t)n->ival * esz), esz);
+		return cg_load(cg, res, et);
+	}
+	count = t->kind == TY_STRING ? t->size : t->count;
+	rd = cg_block(cg, "index_in");
+	done = cg_block(cg, "index_done");
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntULT, idx, cg_const(cg, count), ""), rd,
+			done);
+	LLVMPositionBuilderAtEnd(cg->b, rd);
+	idx = LLVMBuildMul(cg->b, idx, cg_const(cg, esz), "");
+	p = LLVMBuildGEP2(cg->b, cg->i8, base, &idx, 1, "");
+	cg_copy(cg, res, p, esz);
+	LLVMBuildBr(cg->b, done);
+	LLVMPositionBuilderAtEnd(cg->b, done);
+	return cg_load(cg, res, et);
+}
+
 static LLVMValueRef cg_ternary(struct cg *cg, struct ast_node *n)
 {
 	LLVMBasicBlockRef tb = cg_block(cg, "tern_then"), eb = cg_block(cg, "tern_else"),
@@ -935,6 +991,8 @@ LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
 		}
 		return p;
 	}
+	case AST_INDEX:
+		return cg_index(cg, n);
 	case AST_SIZEOF:
 		return cg_const(cg, (uint64_t)(uintptr_t)n->sema_data);
 	case AST_BLOCK: {
@@ -1016,6 +1074,84 @@ static void cg_loop(struct cg *cg, struct ast_node *n)
 	LLVMPositionBuilderAtEnd(cg->b, done);
 }
 
+/* Does the subtree contain a node of this kind? */
+static bool ast_has(const struct ast_node *n, enum ast_kind kind)
+{
+	for (; n; n = n->next) {
+		if (n->kind == kind)
+			return true;
+		if (ast_has(n->lhs, kind) || ast_has(n->rhs, kind) || ast_has(n->cond, kind) ||
+		    ast_has(n->then, kind) || ast_has(n->els, kind) || ast_has(n->body, kind) ||
+		    ast_has(n->pred, kind))
+			return true;
+	}
+	return false;
+}
+
+/* `for ($kv : @m) body`: the body becomes a static callback
+ *   i64 cb(map, key, value, ctx)  (0: go on, 1: stop)
+ * run by bpf_for_each_map_elem. Variables live in scratch in such probes, so
+ * the callback reaches the same ones; the probe context does not cross. */
+static void cg_for_map(struct cg *cg, struct ast_node *n)
+{
+	const struct res_map *m = n->rhs->sema_map;
+	const struct hk_type *kv = n->lhs->sema_var->type;
+	struct cg saved = *cg;
+	LLVMBasicBlockRef body, stop, caller_bb = LLVMGetInsertBlock(cg->b);
+	LLVMValueRef cb, slot, args[4];
+	char name[96];
+
+	snprintf(name, sizeof(name), "%.60s_loop%d", cg->probe->prog_name, cg->nsubprogs++);
+	cb = cg_object_subprog(&cg->o, name, 4);
+	if (!cb) {
+		cg_error(cg, n->loc, "cannot create the loop body: %s", cg->o.errmsg);
+		return;
+	}
+	cg->fn = cb;
+	cg->ctx = NULL;
+	cg->scratch = NULL;
+	cg->stack_used = 0;
+	cg->entry = cg_block(cg, "entry");
+	body = cg_block(cg, "body");
+	cg->exit = cg_block(cg, "exit");
+	stop = cg_block(cg, "stop");
+	LLVMPositionBuilderAtEnd(cg->b, cg->exit);
+	cg_object_set_loc(&cg->o, cg->b, cb, (unsigned)n->loc.first_line,
+			  (unsigned)n->loc.first_column);
+	LLVMBuildRet(cg->b, cg_const(cg, 0));
+	LLVMPositionBuilderAtEnd(cg->b, stop);
+	LLVMBuildRet(cg->b, cg_const(cg, 1));
+	LLVMPositionBuilderAtEnd(cg->b, cg->entry);
+	LLVMBuildBr(cg->b, body);
+	LLVMPositionBuilderAtEnd(cg->b, body);
+	cg->brk[0] = stop;
+	cg->cont[0] = cg->exit;
+	cg->nloops = 1;
+	/* $kv = (key, value) */
+	slot = var_slot(cg, n->lhs->sema_var);
+	cg_copy(cg, cg_gep(cg, slot, kv->fields[0].offset), LLVMGetParam(cb, 1), m->key_size);
+	cg_copy(cg, cg_gep(cg, slot, kv->fields[1].offset), LLVMGetParam(cb, 2), m->value_size);
+	cg_block_stmts(cg, n->then);
+	LLVMBuildBr(cg->b, cg->exit);
+
+	/* back in the caller; what the callback allocated stays allocated */
+	saved.scratch_off = cg->scratch_off;
+	saved.scratch_size = cg->scratch_size;
+	saved.nsubprogs = cg->nsubprogs;
+	saved.vars = cg->vars;
+	saved.var_off = cg->var_off;
+	saved.nvars = cg->nvars;
+	*cg = saved;
+	LLVMPositionBuilderAtEnd(cg->b, caller_bb);
+	cg_object_set_loc(&cg->o, cg->b, cg->fn, (unsigned)n->loc.first_line,
+			  (unsigned)n->loc.first_column);
+	args[0] = cg->maps[m->id];
+	args[1] = cb;
+	args[2] = LLVMConstNull(cg->ptr);
+	args[3] = cg_const(cg, 0);
+	cg_helper(cg, H_FOR_EACH_MAP_ELEM, cg->i64, args, 4);
+}
+
 /* After a terminator (break, return...), later code goes to an unreachable block. */
 static void dead_block(struct cg *cg)
 {
@@ -1061,6 +1197,9 @@ static void cg_stmt(struct cg *cg, struct ast_node *n)
 	case AST_WHILE:
 	case AST_FOR_RANGE:
 		cg_loop(cg, n);
+		break;
+	case AST_FOR_MAP:
+		cg_for_map(cg, n);
 		break;
 	case AST_UNROLL: {
 		int64_t i, cnt = n->lhs->ival;
@@ -1121,8 +1260,10 @@ static void cg_probe_program(struct cg *cg, struct ast_node *probe, struct res_p
 	cg->scratch_off = 0;
 	cg->stack_used = 0;
 	cg->vars = NULL;
+	cg->var_off = NULL;
 	cg->nvars = 0;
 	cg->nloops = 0;
+	cg->vars_in_scratch = ast_has(probe->then, AST_FOR_MAP);
 	LLVMPositionBuilderAtEnd(cg->b, cg->exit);
 	cg_object_set_loc(&cg->o, cg->b, cg->fn, (unsigned)probe->loc.first_line,
 			  (unsigned)probe->loc.first_column);

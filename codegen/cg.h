@@ -44,7 +44,11 @@ struct cg {
 	LLVMBasicBlockRef brk[CG_MAX_LOOPS], cont[CG_MAX_LOOPS];
 	int nloops;
 	LLVMValueRef *vars; /* per scope_var id: its storage (ptr) */
+	uint32_t *var_off;  /* vars_in_scratch: per id, scratch offset + 1 (0: none yet) */
 	int nvars;
+	bool vars_in_scratch; /* the probe has a map loop: every variable lives in scratch,
+			       * where the loop's callback finds it at the same offset */
+	int nsubprogs;	      /* callbacks made so far (for unique names) */
 };
 
 LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n);
@@ -106,6 +110,7 @@ enum {
 	H_PROBE_READ_KERNEL_STR = 115,
 	H_KTIME_GET_BOOT_NS = 125,
 	H_RINGBUF_OUTPUT = 130,
+	H_FOR_EACH_MAP_ELEM = 164,
 	H_MAP_LOOKUP_PERCPU = 195,
 	H_KTIME_GET_TAI_NS = 208,
 };

@@ -353,6 +353,45 @@ LLVMValueRef cg_object_prog(struct cg_object *o, const char *name, const char *s
 	return fn;
 }
 
+LLVMValueRef cg_object_subprog(struct cg_object *o, const char *name, unsigned nparams)
+{
+	static const char *const pnames[] = {"a0", "a1", "a2", "a3", "a4"};
+	LLVMMetadataRef sig[6], sp, pty;
+	LLVMTypeRef ptr = LLVMPointerTypeInContext(o->ctx, 0), params[5], fty;
+	LLVMValueRef fn;
+	unsigned i;
+
+	if (nparams > 5) {
+		set_err(o, "subprogram '%s' has %u parameters (at most 5)", name, nparams);
+		return NULL;
+	}
+	if (!check_name(o, "subprogram", name))
+		return NULL;
+	pty = LLVMDIBuilderCreatePointerType(o->di, NULL, 64, 0, 0, NULL, 0);
+	sig[0] = cg_di_int(o, "long", 8, true);
+	for (i = 0; i < nparams; i++) {
+		params[i] = ptr;
+		sig[i + 1] = pty;
+	}
+	fty = LLVMFunctionType(LLVMInt64TypeInContext(o->ctx), params, nparams, 0);
+	fn = LLVMAddFunction(o->mod, name, fty);
+	/* static, in .text: libbpf appends it to every program that calls it */
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	LLVMSetSection(fn, ".text");
+	sp = LLVMDIBuilderCreateFunction(
+		o->di, o->di_file, name, strlen(name), NULL, 0, o->di_file, 1,
+		LLVMDIBuilderCreateSubroutineType(o->di, o->di_file, sig, nparams + 1,
+						  LLVMDIFlagZero),
+		1, 1, 1, LLVMDIFlagPrototyped, 1);
+	for (i = 0; i < nparams; i++) {
+		LLVMSetValueName2(LLVMGetParam(fn, i), pnames[i], 2);
+		LLVMDIBuilderCreateParameterVariable(o->di, sp, pnames[i], 2, i + 1, o->di_file, 1,
+						     pty, 1, LLVMDIFlagZero);
+	}
+	LLVMSetSubprogram(fn, sp);
+	return fn;
+}
+
 void cg_object_set_loc(struct cg_object *o, LLVMBuilderRef b, LLVMValueRef fn, unsigned line,
 		       unsigned col)
 {

@@ -84,6 +84,11 @@ LLVMValueRef cg_object_map(struct cg_object *o, const char *name, int map_type,
  */
 LLVMValueRef cg_object_prog(struct cg_object *o, const char *name, const char *section);
 
+/* A static BPF subprogram `i64 name(ptr a0, ...)` (nparams <= 5) in .text,
+ * with debug info, e.g. a bpf_for_each_map_elem callback. NULL with
+ * o->errmsg on a bad or duplicate name. */
+LLVMValueRef cg_object_subprog(struct cg_object *o, const char *name, unsigned nparams);
+
 /* Sets the builder's debug location to (line, col) in fn's DISubprogram, so
  * .BTF.ext line_info maps the next instructions back to the source. */
 void cg_object_set_loc(struct cg_object *o, LLVMBuilderRef b, LLVMValueRef fn, unsigned line,

@@ -29,6 +29,7 @@ static void check_stmt(struct sema *s, struct ast_node *n);
 static void check_block(struct sema *s, struct ast_node *blk, bool new_scope);
 static struct hk_type *check_block_expr(struct sema *s, struct ast_node *n);
 static struct hk_type *check_if_expr(struct sema *s, struct ast_node *n);
+static void check_for_map(struct sema *s, struct ast_node *n);
 
 /* ---- diagnostics that respect the quiet pass ---------------------------- */
 
@@ -449,8 +450,15 @@ static struct hk_type *check_ident(struct sema *s, struct ast_node *n)
 		if (rc != 0)
 			break;
 	}
-	if (rc == 0 && s->npoints)
+	if (rc == 0 && s->npoints) {
+		if (s->map_loop_depth) {
+			sema_error(s, n->loc, "'%s' cannot be used inside a for loop over a map",
+				   n->name);
+			sema_hint(s, "copy it into a variable before the loop");
+			return n->type = &ty_none;
+		}
 		return n->type;
+	}
 	if (rc < 0)
 		return n->type = &ty_none;
 	n->type = &ty_none;
@@ -861,6 +869,60 @@ static struct hk_type *check_cast(struct sema *s, struct ast_node *n)
 	return n->type = &ty_none;
 }
 
+/* x[i]: a character of a string (int8), an element of an array or of the
+ * memory a pointer points at, a field of a tuple (constant i). A constant
+ * index is checked here and kept for codegen: sema_id 1, value in ival. */
+static struct hk_type *check_index(struct sema *s, struct ast_node *n)
+{
+	struct hk_type *t = check_expr(s, n->lhs), *it = check_expr(s, n->rhs);
+	int64_t v = 0;
+	int64_t count = -1;
+
+	if (t->kind == TY_NONE || it->kind == TY_NONE)
+		return n->type = &ty_none;
+	if (!ty_is_int(it)) {
+		sema_error(s, n->rhs->loc, "an index must be an integer, not %s",
+			   ty_name(s->arena, it));
+		return n->type = &ty_none;
+	}
+	n->sema_id = const_eval(s, n->rhs, &v);
+	n->ival = v;
+	switch (t->kind) {
+	case TY_STRING:
+		count = t->size;
+		n->type = &ty_s8;
+		break;
+	case TY_ARRAY:
+		count = t->count;
+		n->type = t->elem;
+		break;
+	case TY_PTR:
+		if (!t->elem || t->elem->kind == TY_VOIDPTR_TARGET || !t->elem->size) {
+			sema_error(s, n->loc, "cannot index a value of type %s",
+				   ty_name(s->arena, t));
+			return n->type = &ty_none;
+		}
+		return n->type = t->elem;
+	case TY_TUPLE:
+		if (!n->sema_id) {
+			sema_error(s, n->rhs->loc, "a tuple index must be a constant");
+			return n->type = &ty_none;
+		}
+		count = t->nfields;
+		n->type = n->ival >= 0 && n->ival < count ? t->fields[n->ival].type : &ty_none;
+		break;
+	default:
+		sema_error(s, n->loc, "a value of type %s cannot be indexed", ty_name(s->arena, t));
+		return n->type = &ty_none;
+	}
+	if (n->sema_id && (v < 0 || v >= count)) {
+		sema_error(s, n->rhs->loc, "index %lld is out of range for %s", (long long)v,
+			   ty_name(s->arena, t));
+		return n->type = &ty_none;
+	}
+	return n->type;
+}
+
 static struct hk_type *check_positional(struct sema *s, struct ast_node *n)
 {
 	const char *v;
@@ -1005,6 +1067,7 @@ static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
 	case AST_IF:
 		return check_if_expr(s, n);
 	case AST_INDEX:
+		return check_index(s, n);
 	case AST_OFFSETOF:
 	default:
 		sema_error(s, n->loc, "%s expressions are not supported yet",
@@ -1296,13 +1359,60 @@ static void check_stmt(struct sema *s, struct ast_node *n)
 		check_block(s, n, true);
 		break;
 	case AST_FOR_MAP:
-		sema_error(s, n->loc, "for loops over maps are not supported yet");
+		check_for_map(s, n);
 		break;
 	default:
 		sema_error(s, n->loc, "%s statements are not supported yet",
 			   ast_kind_name(n->kind));
 		break;
 	}
+}
+
+/* `for ($kv : @m) { }`: $kv is the tuple (key, value) of each element. */
+static void check_for_map(struct sema *s, struct ast_node *n)
+{
+	struct res_map *m = find_map(s, n->rhs->name);
+	struct hk_type *el[2];
+
+	if (!m) {
+		if (!s->quiet)
+			sema_error(s, n->rhs->loc, "undefined map '%s': it is never assigned",
+				   n->rhs->name);
+		return;
+	}
+	n->rhs->sema_map = m;
+	if (n->rhs->lhs) {
+		sema_error(s, n->rhs->loc, "a for loop takes a whole map, without a key");
+		return;
+	}
+	if (!m->value) {
+		if (!s->quiet)
+			sema_error(s, n->rhs->loc, "map '%s' is never assigned a value", m->name);
+		return;
+	}
+	if (!m->key) {
+		sema_error(s, n->rhs->loc, "map '%s' has no key: there is nothing to loop over",
+			   m->name);
+		return;
+	}
+	if (m->value->kind == TY_AGG) {
+		sema_error(s, n->rhs->loc,
+			   "for loops over %s maps are not supported yet: print the map instead",
+			   m->value->agg->type_name);
+		return;
+	}
+	el[0] = m->key;
+	el[1] = m->value;
+	scope_push(s);
+	n->lhs->sema_var = scope_declare(s, n->lhs, ty_tuple(s->arena, el, NULL, 2));
+	n->lhs->sema_var->fixed = true;
+	n->lhs->type = n->lhs->sema_var->type;
+	s->loop_depth++;
+	s->map_loop_depth++;
+	check_block(s, n->then, true);
+	s->map_loop_depth--;
+	s->loop_depth--;
+	scope_pop(s);
 }
 
 static void check_block(struct sema *s, struct ast_node *blk, bool new_scope)

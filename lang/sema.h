@@ -51,6 +51,7 @@ struct sema {
 	int npoints;
 	struct scope *scope;
 	int loop_depth;
+	int map_loop_depth; /* inside `for ($kv : @m)`: the probe context is not reachable */
 	int nvars;
 	struct ptrvec maps;		 /* struct res_map *, by first mention */
 	struct ast_node *map_assign_rhs; /* the aggregation call being assigned, if any */
