@@ -24,6 +24,7 @@
 #include "../lang/arena.h"
 #include "../lang/ast.h"
 #include "../lang/diag.h"
+#include "../lang/macro.h"
 #include "../lang/resources.h"
 #include "../lang/sema.h"
 #include "../lang/source.h"
@@ -452,7 +453,8 @@ int main(int argc, char **argv)
 		.has_child = a.cmd != NULL,
 	};
 	memset(&res, 0, sizeof(res));
-	if (sema_run(&arena, prog, &so, &diag, &res) || diag.nerrors) {
+	if (macro_expand(&arena, prog, &diag) || sema_run(&arena, prog, &so, &diag, &res) ||
+	    diag.nerrors) {
 		diag_render(&diag, stderr, colour);
 		goto out;
 	}
