@@ -15,6 +15,11 @@ static int exit_check(struct sema *s, struct ast_node *n)
 	struct res_event *ev;
 
 	n->type = &ty_none;
+	if (s->loop_depth) {
+		sema_error(s, n->loc, "exit() is not allowed inside a loop");
+		sema_hint(s, "set a variable, break out of the loop, then call exit()");
+		return -1;
+	}
 	if (n->body && std_want_int(s, n, 0) < 0)
 		return -1;
 	sema_internal_map(s, "globals", "hawk_globals", RM_ARRAY, 4, 24, 1);
