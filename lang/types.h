@@ -37,6 +37,7 @@ enum ty_kind {
 	TY_CGROUP_PATH,	   /* cgroup_path() result */
 	TY_STRERROR,	   /* strerror() result: an int printed as text */
 	TY_VOIDPTR_TARGET, /* the pointee of void *: size 1, cannot be read */
+	TY_USERNAME,	   /* username: a uid (u64) printed as the user's name */
 };
 
 enum ty_addrspace {

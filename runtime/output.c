@@ -15,7 +15,11 @@
  *   plain integer maps, otherwise by key; ties always fall back to the key, so
  *   the order is deterministic. `top` keeps the last entries.
  * - JSON: {"type": T, "data": D}; objects are spaced ("a": 1, "b": 2),
- *   arrays are not ([1,2]); integers a double cannot hold exactly are strings.
+ *   arrays are not ([1,2]); integers a double cannot hold exactly are strings;
+ *   values resolved in user space (symbols, times, paths, names) are strings.
+ * - Values that need the running system (ksym, cgroup_path) go through the
+ *   resolver hooks of struct out; strftime times, user names and errno texts
+ *   are resolved here with libc.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "output.h"
@@ -23,10 +27,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "lang/format.h"
 #include "lang/hist.h"
@@ -357,6 +363,110 @@ static void fmt_inet(struct sbuf *b, const struct hk_type *t, const uint8_t *d)
 	sb_puts(b, s);
 }
 
+/* ---- values resolved in user space: times, cgroup paths, users ---------- */
+
+/* CLOCK_REALTIME - CLOCK_BOOTTIME, taken once (bpftrace's boot time). */
+static int64_t wall_offset(const struct out *o)
+{
+	static bool measured;
+	static int64_t offset;
+	struct timespec r, bt;
+
+	if (o->wall_offset_set)
+		return o->wall_offset;
+	if (!measured) {
+		clock_gettime(CLOCK_REALTIME, &r);
+		clock_gettime(CLOCK_BOOTTIME, &bt);
+		offset = ((int64_t)r.tv_sec - (int64_t)bt.tv_sec) * 1000000000 +
+			 ((int64_t)r.tv_nsec - (int64_t)bt.tv_nsec);
+		measured = true;
+	}
+	return offset;
+}
+
+/* strftime() of a boot-clock timestamp in local time, with bpftrace's
+ * extensions %f (microseconds, 6 digits), %l (milliseconds, 3) and %k
+ * (nanoseconds, 9) of the second; "(?)" when it cannot be formatted. */
+static void fmt_timestamp(struct sbuf *b, const struct out *o, const char *fmt, uint64_t ns)
+{
+	int64_t wall = (int64_t)ns + wall_offset(o);
+	int64_t sec = wall / 1000000000, frac = wall % 1000000000;
+	struct sbuf f = {0};
+	char out[1024];
+	struct tm tm;
+	time_t tt;
+	size_t i, n;
+
+	if (frac < 0) {
+		frac += 1000000000;
+		sec--;
+	}
+	tt = (time_t)sec;
+	if (!tt || !fmt || !localtime_r(&tt, &tm)) {
+		sb_puts(b, "(?)");
+		return;
+	}
+	for (i = 0; fmt[i]; i++) {
+		if (fmt[i] != '%' || !fmt[i + 1]) {
+			sb_putc(&f, fmt[i]);
+			continue;
+		}
+		i++;
+		if (fmt[i] == 'f')
+			sb_printf(&f, "%06" PRId64, frac / 1000);
+		else if (fmt[i] == 'l')
+			sb_printf(&f, "%03" PRId64, frac / 1000000);
+		else if (fmt[i] == 'k')
+			sb_printf(&f, "%09" PRId64, frac);
+		else
+			sb_printf(&f, "%%%c", fmt[i]);
+	}
+	n = f.s ? strftime(out, sizeof(out), f.s, &tm) : 0;
+	sb_puts(b, n ? out : "(?)");
+	sb_free(&f);
+}
+
+static void fmt_username(struct sbuf *b, uint64_t uid)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+
+	if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) == 0 && res)
+		sb_puts(b, res->pw_name);
+}
+
+/* A value printed as text, quoted in JSON. */
+static void fmt_resolved(struct sbuf *b, const struct out *o, const struct hk_type *t,
+			 const uint8_t *d, enum vmode m)
+{
+	struct sbuf tmp = {0};
+	char buf[4096];
+	uint64_t v = read_uint(d, 8);
+	const char *s;
+
+	switch (t->kind) {
+	case TY_TIMESTAMP:
+		fmt_timestamp(&tmp, o, t->name, v);
+		break;
+	case TY_CGROUP_PATH:
+		s = o->cgroup_path ? o->cgroup_path(o->sym_ctx, v, t->name, buf, sizeof(buf))
+				   : NULL;
+		if (s)
+			sb_puts(&tmp, s);
+		else
+			sb_printf(&tmp, "%" PRIu64, v);
+		break;
+	default: /* TY_USERNAME */
+		fmt_username(&tmp, v);
+		break;
+	}
+	if (m == V_JSON)
+		json_string(b, tmp.s ? tmp.s : "", tmp.len);
+	else
+		sb_putn(b, tmp.s ? tmp.s : "", tmp.len);
+	sb_free(&tmp);
+}
+
 static void fmt_value(struct sbuf *b, const struct out *o, const struct hk_type *t,
 		      const uint8_t *d, enum vmode m)
 {
@@ -433,6 +543,11 @@ static void fmt_value(struct sbuf *b, const struct out *o, const struct hk_type 
 		v = read_uint(d, 8);
 		if (t->kind == TY_KSYM && o->ksym)
 			s = o->ksym(o->sym_ctx, v, sym, sizeof(sym));
+		if (!s && t->kind == TY_KSYM) {
+			/* bpftrace streams the address as a void *: 0 is "0" */
+			snprintf(sym, sizeof(sym), v ? "0x%" PRIx64 : "0", v);
+			s = sym;
+		}
 		if (s && m == V_JSON)
 			json_string(b, s, strlen(s));
 		else if (s)
@@ -477,9 +592,12 @@ static void fmt_value(struct sbuf *b, const struct out *o, const struct hk_type 
 		/* Aggregation values are printed by their module (out_value). */
 		sb_puts(b, "null");
 		return;
-	case TY_STACK:
 	case TY_TIMESTAMP:
 	case TY_CGROUP_PATH:
+	case TY_USERNAME:
+		fmt_resolved(b, o, t, d, m);
+		return;
+	case TY_STACK:
 	default:
 		/* Needs run-time resolution this layer does not have: show the
 		 * raw first word. */
@@ -689,6 +807,89 @@ size_t out_format_string(char *buf, size_t len, const struct res_event *ev, cons
 	}
 	sb_free(&b);
 	return n;
+}
+
+char *out_format_alloc(const struct out *o, const struct res_event *ev, const void *payload,
+		       size_t *len)
+{
+	struct sbuf b = {0};
+
+	format_event(&b, o, ev, payload);
+	sb_grow(&b, 0);
+	b.s[b.len] = '\0';
+	*len = b.len;
+	return b.s;
+}
+
+/* ---- messages: time, cat, join, system, errorf ----------------------------- */
+
+static FILE *err_stream(const struct out *o)
+{
+	return o->err ? o->err : stderr;
+}
+
+void out_message(struct out *o, const char *type, const char *text, size_t len, bool newline)
+{
+	struct sbuf b = {0};
+
+	if (o->format == OUT_JSON) {
+		sb_printf(&b, "{\"type\": \"%s\", \"data\": ", type);
+		json_string(&b, text, len);
+		sb_puts(&b, "}\n");
+	} else {
+		sb_putn(&b, text, len);
+		if (newline)
+			sb_putc(&b, '\n');
+	}
+	sb_flush(&b, o->f);
+	sb_free(&b);
+}
+
+void out_errorf(struct out *o, const struct res_event *ev, bool is_error, const char *msg)
+{
+	const char *file = ev->file ? ev->file : "stdin";
+	const struct loc *l = &ev->loc;
+	struct sbuf b = {0};
+	size_t n = strlen(msg);
+
+	if (o->format == OUT_JSON) {
+		sb_printf(&b, "{\"type\": \"%s\", \"msg\": ", is_error ? "errorf" : "warnf");
+		json_string(&b, msg, n);
+		sb_puts(&b, ", \"filename\": ");
+		json_string(&b, file, strlen(file));
+		sb_printf(&b, ", \"line\": %d, \"col\": %d}\n", l->first_line, l->first_column);
+		sb_flush(&b, o->f);
+		sb_free(&b);
+		return;
+	}
+	/* bpftrace's log line: a range of lines, or of columns with an
+	 * exclusive end */
+	if (n && msg[n - 1] == '\n')
+		n--;
+	if (l->last_line > l->first_line)
+		sb_printf(&b, "%s:%d-%d: ", file, l->first_line, l->last_line);
+	else
+		sb_printf(&b, "%s:%d:%d-%d: ", file, l->first_line, l->first_column,
+			  l->last_column + 1);
+	sb_puts(&b, is_error ? "ERROR: " : "WARNING: ");
+	sb_putn(&b, msg, n);
+	sb_putc(&b, '\n');
+	fflush(o->f);
+	sb_flush(&b, err_stream(o));
+	sb_free(&b);
+}
+
+void out_error(struct out *o, const char *fmt, ...)
+{
+	FILE *f = err_stream(o);
+	va_list ap;
+
+	fflush(o->f);
+	fputs("error: ", f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
 }
 
 /* ---- histograms ---------------------------------------------------------- */

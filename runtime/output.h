@@ -28,7 +28,31 @@ struct out {
 	/* Resolves a kernel address for ksym values; NULL prints hex. */
 	const char *(*ksym)(void *ctx, uint64_t addr, char *buf, size_t len);
 	void *sym_ctx;
+	/* Resolves a cgroup id for cgroup_path values ("unified:/a.slice"),
+	 * limited to the hierarchies matching filter (NULL: all); NULL prints
+	 * the id. Called with sym_ctx. */
+	const char *(*cgroup_path)(void *ctx, uint64_t id, const char *filter, char *buf,
+				   size_t len);
+	/* Text-mode messages that are not the program's output (errorf, warnf,
+	 * cat errors); NULL: stderr. */
+	FILE *err;
+	/* Boot clock to wall clock for strftime() values: CLOCK_REALTIME -
+	 * CLOCK_BOOTTIME in ns, measured once on first use unless set. */
+	bool wall_offset_set;
+	int64_t wall_offset;
 };
+
+/*
+ * Layouts of the value types printed here that sema builds per call:
+ *   TY_TIMESTAMP    u64 ns on the boot clock; type->name: the strftime
+ *                   format (with bpftrace's %f microseconds, %l milliseconds,
+ *                   %k nanoseconds)
+ *   TY_CGROUP_PATH  u64 cgroup id; type->name: the hierarchy filter or NULL
+ *   TY_USERNAME     u64 uid, printed as the user's name ("" if unknown)
+ *   TY_INET         int64 address family, then 4 or 16 address bytes
+ *   TY_MACADDR      6 bytes
+ *   TY_STRERROR     an errno value, printed as its text
+ */
 
 void out_init(struct out *o, FILE *f, enum out_format format);
 
@@ -43,6 +67,22 @@ void out_value_json(struct out *o, const struct hk_type *t, const void *data);
 void out_printf(struct out *o, const struct res_event *ev, const void *payload);
 /* The same into a buffer (for system(), cat() paths); returns its length. */
 size_t out_format_string(char *buf, size_t len, const struct res_event *ev, const void *payload);
+/* The same with o's resolvers, malloc'ed and NUL-terminated (length in
+ * *len); NULL if out of memory. */
+char *out_format_alloc(const struct out *o, const struct res_event *ev, const void *payload,
+		       size_t *len);
+
+/* What time(), cat(), join() and system() print: text writes it as is (then
+ * a newline if `newline`), JSON as {"type": type, "data": "text"}. */
+void out_message(struct out *o, const char *type, const char *text, size_t len, bool newline);
+/* errorf()/warnf() at the call ev->loc in ev->file: text writes
+ * "FILE:LINE:COL-END: ERROR: msg" (WARNING for warnf; one trailing newline of
+ * msg dropped) to o->err, JSON {"type": "errorf", "msg": ..., "filename": ...,
+ * "line": N, "col": N} to the output. */
+void out_errorf(struct out *o, const struct res_event *ev, bool is_error, const char *msg);
+/* A problem found while printing ("error: cannot open ..."): flushes the
+ * output, then writes "error: MSG" to o->err. */
+void out_error(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A map's entries, each a key (res_map.key layout; NULL for keyless maps) and
  * a reduced value (agg_ops reduced layout, or the value type's layout). */

@@ -44,6 +44,7 @@
 #include <bpf/libbpf.h>
 
 #include "rt_internal.h"
+#include "syms.h"
 #include "../lang/diag.h"
 #include "../lang/modules.h"
 #include "../lang/source.h"
@@ -1153,6 +1154,8 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 	rt->epfd = rt->pidfd = rt->child_gate = rt->lost_map = -1;
 	rt->sig_pipe[0] = rt->sig_pipe[1] = -1;
 	out_init(&rt->out, opt->out ? opt->out : stdout, opt->format);
+	rt->out.ksym = syms_ksym; /* kallsyms is read on the first ksym printed */
+	rt->out.cgroup_path = syms_cgroup_path;
 	if (res->config.str_trunc_trailer)
 		rt->out.trunc_trailer = res->config.str_trunc_trailer;
 	rt->ncpus = libbpf_num_possible_cpus();

@@ -35,6 +35,25 @@ STD_BUILTIN(lhist);
 /* -- task and time builtins: declarations -- */
 /* -- strings: declarations -- */
 /* -- functions printed in user space: declarations -- */
+STD_BUILTIN(time);
+STD_BUILTIN(strftime);
+STD_BUILTIN(join);
+STD_BUILTIN(cat);
+STD_BUILTIN(system);
+STD_BUILTIN(errorf);
+STD_BUILTIN(warnf);
+STD_BUILTIN(strerror);
+STD_BUILTIN(ksym);
+STD_BUILTIN(kaddr);
+STD_BUILTIN(ntop);
+STD_BUILTIN(pton);
+STD_BUILTIN(macaddr);
+STD_BUILTIN(cgroupid);
+STD_BUILTIN(cgroup_path);
+STD_BUILTIN(bswap);
+STD_BUILTIN(signal);
+STD_BUILTIN(override);
+STD_BUILTIN(username);
 /* -- maps: declarations -- */
 
 STD_PROBE(begin);
@@ -73,6 +92,25 @@ static const struct builtin_ops *const builtins[] = {
 	/* -- task and time builtins -- */
 	/* -- strings -- */
 	/* -- functions printed in user space -- */
+	&std_time,
+	&std_strftime,
+	&std_join,
+	&std_cat,
+	&std_system,
+	&std_errorf,
+	&std_warnf,
+	&std_strerror,
+	&std_ksym,
+	&std_kaddr,
+	&std_ntop,
+	&std_pton,
+	&std_macaddr,
+	&std_cgroupid,
+	&std_cgroup_path,
+	&std_bswap,
+	&std_signal,
+	&std_override,
+	&std_username,
 	/* -- maps -- */
 };
 
