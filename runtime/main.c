@@ -25,6 +25,7 @@
 #include "../lang/ast.h"
 #include "../lang/diag.h"
 #include "../lang/macro.h"
+#include "import.h"
 #include "../lang/resources.h"
 #include "../lang/sema.h"
 #include "../lang/source.h"
@@ -428,6 +429,8 @@ int main(int argc, char **argv)
 
 	/* parse */
 	prog = parse_program(&arena, &src, file, &diag);
+	if (prog)
+		import_resolve(&arena, &src, prog, file, &diag);
 	if (!prog || diag.nerrors) {
 		diag_render(&diag, stderr, colour);
 		goto out;
