@@ -1306,6 +1306,25 @@ static int map_type_of(enum res_map_kind k)
 	return BPF_MAP_TYPE_HASH;
 }
 
+struct res_map *cg_scratch_resource(struct arena *a, struct resources *res, uint32_t size)
+{
+	struct res_map *scratch = ARENA_NEW(a, struct res_map), **nm;
+
+	scratch->name = "scratch";
+	scratch->elf_name = "hawk_scratch";
+	scratch->internal = true;
+	scratch->kind = RM_ARRAY;
+	scratch->key_size = 4;
+	scratch->value_size = size ? size : 8;
+	scratch->max_entries = 1; /* the runtime sets it to the number of CPUs */
+	scratch->id = res->nmaps;
+	nm = ARENA_NEWN(a, struct res_map *, res->nmaps + 1);
+	memcpy(nm, res->maps, sizeof(*nm) * (size_t)res->nmaps);
+	nm[res->nmaps++] = scratch;
+	res->maps = nm;
+	return scratch;
+}
+
 int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
 	       const struct cg_options *opt, struct diag_set *d, void **elf, size_t *len)
 {
@@ -1365,15 +1384,7 @@ int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
 	if (d->nerrors > nerr)
 		goto out;
 
-	scratch = ARENA_NEW(a, struct res_map);
-	scratch->name = "scratch";
-	scratch->elf_name = "hawk_scratch";
-	scratch->internal = true;
-	scratch->kind = RM_ARRAY;
-	scratch->key_size = 4;
-	scratch->value_size = cg.scratch_size ? cg.scratch_size : 8;
-	scratch->max_entries = 1; /* the runtime sets it to the number of CPUs */
-	scratch->id = res->nmaps;
+	scratch = cg_scratch_resource(a, res, cg.scratch_size);
 	real = cg_object_map(&cg.o, "hawk_scratch", BPF_MAP_TYPE_ARRAY, 1, 4, scratch->value_size,
 			     0);
 	if (!real) {
@@ -1382,13 +1393,6 @@ int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
 	}
 	LLVMReplaceAllUsesWith(placeholder, real);
 	LLVMDeleteGlobal(placeholder);
-	{
-		struct res_map **nm = ARENA_NEWN(a, struct res_map *, res->nmaps + 1);
-
-		memcpy(nm, res->maps, sizeof(*nm) * (size_t)res->nmaps);
-		nm[res->nmaps++] = scratch;
-		res->maps = nm;
-	}
 
 	if (opt && opt->dump_ir) {
 		char *ir = LLVMPrintModuleToString(cg.o.mod);

@@ -26,4 +26,8 @@ struct cg_options {
 int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
 	       const struct cg_options *opt, struct diag_set *d, void **elf, size_t *len);
 
+/* The per-CPU scratch map codegen adds to the resources (its size is known
+ * only after lowering). A cached object gets the same entry this way. */
+struct res_map *cg_scratch_resource(struct arena *a, struct resources *res, uint32_t size);
+
 #endif

@@ -25,6 +25,7 @@
 #include "../lang/ast.h"
 #include "../lang/diag.h"
 #include "../lang/macro.h"
+#include "cache.h"
 #include "import.h"
 #include "../lang/resources.h"
 #include "../lang/sema.h"
@@ -58,7 +59,7 @@ struct args {
 	const char *output;	/* -o */
 	enum out_format format; /* -f */
 	int buffering;		/* -B: _IOLBF (default), _IOFBF, _IONBF */
-	bool quiet, verbose, dry_run, unsafe, no_warnings;
+	bool quiet, verbose, dry_run, unsafe, no_warnings, no_cache;
 	bool dump_ast, dump_ir, dump_ir_opt, debug_verifier, debug_libbpf;
 	const char *emit_elf, *emit_llvm;
 	int pid;
@@ -271,7 +272,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->no_warnings = true;
 			break;
 		case OPT_NO_CACHE:
-			break; /* there is no compile cache yet */
+			a->no_cache = true;
+			break;
 		case 'l':
 			usage_error("option '%s' is not supported yet", "--list");
 		case 'I':
@@ -469,9 +471,35 @@ int main(int argc, char **argv)
 		.dump_ir = a.dump_ir,
 		.dump_ir_opt = a.dump_ir_opt,
 	};
-	if (cg_program(&arena, prog, &res, &co, &diag, &elf, &elf_len) || diag.nerrors) {
-		diag_render(&diag, stderr, colour);
-		goto out;
+	/* A cached object skips codegen (and LLVM) altogether. */
+	bool use_cache = !a.no_cache && !a.dump_ir && !a.dump_ir_opt && !a.emit_llvm;
+	uint64_t key = 0;
+	uint32_t scratch_size = 0;
+	bool cached = false;
+	if (use_cache) {
+		char flags[64];
+
+		snprintf(flags, sizeof(flags), "unsafe=%d child=%d", a.unsafe, a.cmd != NULL);
+		key = cache_key(&src, a.params, a.nparams, flags);
+		if (cache_load(key, &elf, &elf_len, &scratch_size) == 0) {
+			cg_scratch_resource(&arena, &res, scratch_size);
+			cached = true;
+			if (a.verbose)
+				fprintf(stderr, "hawk: using the cached object %016llx\n",
+					(unsigned long long)key);
+		}
+	}
+	if (!cached) {
+		if (cg_program(&arena, prog, &res, &co, &diag, &elf, &elf_len) || diag.nerrors) {
+			diag_render(&diag, stderr, colour);
+			goto out;
+		}
+		for (int i = 0; use_cache && i < res.nmaps; i++)
+			if (res.maps[i]->internal && !strcmp(res.maps[i]->name, "scratch") &&
+			    cache_store(key, elf, elf_len, res.maps[i]->value_size) == 0 &&
+			    a.verbose)
+				fprintf(stderr, "hawk: cached the object as %016llx\n",
+					(unsigned long long)key);
 	}
 	if (diag.n)
 		diag_render(&diag, stderr, colour); /* warnings */
