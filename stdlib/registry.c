@@ -33,7 +33,22 @@ STD_BUILTIN(stats);
 STD_BUILTIN(hist);
 STD_BUILTIN(lhist);
 /* -- task and time builtins: declarations -- */
+STD_BUILTIN(ppid);
+STD_BUILTIN(curtask);
+STD_BUILTIN(cgroup);
+STD_BUILTIN(cpid);
+STD_BUILTIN(has_cpid);
+STD_BUILTIN(ncpus);
+STD_BUILTIN(numaid);
+STD_BUILTIN(jiffies);
+STD_BUILTIN(rand);
+STD_BUILTIN(probetype);
 /* -- strings: declarations -- */
+STD_BUILTIN(strncmp);
+STD_BUILTIN(strcontains);
+STD_BUILTIN(strstr);
+STD_BUILTIN(strlen);
+STD_BUILTIN(buf);
 /* -- functions printed in user space: declarations -- */
 STD_BUILTIN(time);
 STD_BUILTIN(strftime);
@@ -90,7 +105,22 @@ static const struct builtin_ops *const builtins[] = {
 	&std_hist,
 	&std_lhist,
 	/* -- task and time builtins -- */
+	&std_ppid,
+	&std_curtask,
+	&std_cgroup,
+	&std_cpid,
+	&std_has_cpid,
+	&std_ncpus,
+	&std_numaid,
+	&std_jiffies,
+	&std_rand,
+	&std_probetype,
 	/* -- strings -- */
+	&std_strncmp,
+	&std_strcontains,
+	&std_strstr,
+	&std_strlen,
+	&std_buf,
 	/* -- functions printed in user space -- */
 	&std_time,
 	&std_strftime,

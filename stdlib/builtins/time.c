@@ -1,25 +1,73 @@
 /*
- * time.c - nsecs (boot clock, as bpftrace 0.26) and elapsed (nanoseconds
- * since hawk started: the runtime stores its start time, on the same clock,
- * in slot 0 of the internal "globals" array map before anything runs).
+ * time.c - nsecs (boot clock, as bpftrace 0.26; nsecs(monotonic), nsecs(tai)
+ * and nsecs(sw_tai) pick another clock) and elapsed (nanoseconds since hawk
+ * started: the runtime stores its start time, on the same clock, in slot 0
+ * of the internal "globals" array map before anything runs).
+ *
+ * sw_tai is the boot clock plus the offset of CLOCK_TAI from CLOCK_BOOTTIME,
+ * taken when the program is compiled (hawk compiles just before it runs).
  */
 #include "../stdlib.h"
 
 #include <string.h>
+#include <time.h>
+
+enum nsecs_clock { CLK_BOOT, CLK_MONOTONIC, CLK_TAI, CLK_SW_TAI };
+
+static const char *const clock_names[] = {"boot", "monotonic", "tai", "sw_tai", NULL};
 
 static int nsecs_check(struct sema *s, struct ast_node *n)
 {
+	struct ast_node *a = n->kind == AST_CALL ? n->body : NULL;
+	int i;
+
 	n->type = &ty_u64;
-	return 0;
+	n->sema_data = (void *)(uintptr_t)CLK_BOOT;
+	if (!a)
+		return 0;
+	a->type = &ty_none;
+	for (i = 0; a->kind == AST_IDENT && clock_names[i]; i++)
+		if (!strcmp(a->name, clock_names[i])) {
+			n->sema_data = (void *)(uintptr_t)i;
+			return 0;
+		}
+	sema_error(s, a->loc, "nsecs() takes a clock: boot, monotonic, tai or sw_tai");
+	return -1;
+}
+
+static int64_t ts_ns(clockid_t id)
+{
+	struct timespec ts = {0};
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static LLVMValueRef nsecs_lower(struct cg *cg, struct ast_node *n)
 {
+	LLVMValueRef v;
+
+	switch ((enum nsecs_clock)(uintptr_t)n->sema_data) {
+	case CLK_MONOTONIC:
+		return cg_helper(cg, H_KTIME_GET_NS, cg->i64, NULL, 0);
+	case CLK_TAI:
+		return cg_helper(cg, H_KTIME_GET_TAI_NS, cg->i64, NULL, 0);
+	case CLK_SW_TAI:
+		v = cg_helper(cg, H_KTIME_GET_BOOT_NS, cg->i64, NULL, 0);
+		return LLVMBuildAdd(
+			cg->b, v,
+			cg_const(cg, (uint64_t)(ts_ns(CLOCK_TAI) - ts_ns(CLOCK_BOOTTIME))), "");
+	case CLK_BOOT:
+		break;
+	}
 	return cg_helper(cg, H_KTIME_GET_BOOT_NS, cg->i64, NULL, 0);
 }
 
-const struct builtin_ops std_nsecs = {
-	.name = "nsecs", .kind = BI_VARIABLE, .check = nsecs_check, .lower = nsecs_lower};
+const struct builtin_ops std_nsecs = {.name = "nsecs",
+				      .kind = BI_VARIABLE,
+				      .max_args = 1,
+				      .check = nsecs_check,
+				      .lower = nsecs_lower};
 
 static int elapsed_check(struct sema *s, struct ast_node *n)
 {

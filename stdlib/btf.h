@@ -1,0 +1,28 @@
+/*
+ * btf.h - the running kernel's BTF (/sys/kernel/btf/vmlinux), for modules
+ * that need the layout of kernel structs at compile time (ppid reads
+ * task_struct.real_parent->tgid). Loaded once, on first use, and kept until
+ * std_btf_free().
+ */
+#ifndef HAWK_STD_BTF_H
+#define HAWK_STD_BTF_H
+
+#include <stdint.h>
+
+struct btf;
+
+/* The kernel's BTF, or NULL (errno set) when it cannot be loaded. */
+const struct btf *std_btf_vmlinux(void);
+
+/* Byte offset and size of a member of `struct struct_name`. member_path may
+ * name nested members with dots ("se.vruntime"); members of anonymous
+ * structs and unions are found as if they were direct members. Returns 0, or
+ * -ENOENT (no BTF, no such struct or member), -EINVAL (a bitfield, or a path
+ * through something that is not a struct). */
+int std_btf_member_offset(const char *struct_name, const char *member_path, uint32_t *off,
+			  uint32_t *size);
+
+/* Releases the loaded BTF (tests, leak checkers). */
+void std_btf_free(void);
+
+#endif
