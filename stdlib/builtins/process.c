@@ -4,7 +4,8 @@
  * bpftrace 0.22+ (init-namespace ids). pid(curr_ns) and tid(curr_ns) are the
  * ids in hawk's own pid namespace (bpf_get_ns_current_pid_tgid, with the
  * namespace's device and inode taken when the program is compiled; 0 for a
- * task outside it); pid(init) is plain pid.
+ * task outside it); pid(init) is plain pid. (The compile cache must tell
+ * pid namespaces apart for a cached curr_ns object to stay right.)
  */
 #include "../stdlib.h"
 

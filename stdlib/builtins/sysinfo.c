@@ -5,9 +5,9 @@
  * point that fired, "tracepoint", "interval"...; "special" for BEGIN/END as
  * in bpftrace).
  *
- * ncpus is a constant taken when the program is compiled: hawk compiles the
- * program each time it runs, so that is the running machine's count; an
- * object cached for another machine would need it read at run time.
+ * ncpus is a constant taken when the program is compiled; the compile cache
+ * keys objects by the possible-CPU list, so a cached object is reused only
+ * where the count is the same.
  */
 #include "../stdlib.h"
 

@@ -4,13 +4,15 @@
  * started: the runtime stores its start time, on the same clock, in slot 0
  * of the internal "globals" array map before anything runs).
  *
- * sw_tai is the boot clock plus the offset of CLOCK_TAI from CLOCK_BOOTTIME,
- * taken when the program is compiled (hawk compiles just before it runs).
+ * sw_tai is bpftrace's TAI for kernels without bpf_ktime_get_tai_ns (the
+ * boot clock plus an offset measured at start-up). hawk needs kernel 6.1,
+ * which has the helper, so sw_tai reads the TAI clock itself: the same
+ * value, with nothing measured at compile time that a cached object would
+ * carry over to another boot.
  */
 #include "../stdlib.h"
 
 #include <string.h>
-#include <time.h>
 
 enum nsecs_clock { CLK_BOOT, CLK_MONOTONIC, CLK_TAI, CLK_SW_TAI };
 
@@ -35,28 +37,14 @@ static int nsecs_check(struct sema *s, struct ast_node *n)
 	return -1;
 }
 
-static int64_t ts_ns(clockid_t id)
-{
-	struct timespec ts = {0};
-
-	clock_gettime(id, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static LLVMValueRef nsecs_lower(struct cg *cg, struct ast_node *n)
 {
-	LLVMValueRef v;
-
 	switch ((enum nsecs_clock)(uintptr_t)n->sema_data) {
 	case CLK_MONOTONIC:
 		return cg_helper(cg, H_KTIME_GET_NS, cg->i64, NULL, 0);
 	case CLK_TAI:
-		return cg_helper(cg, H_KTIME_GET_TAI_NS, cg->i64, NULL, 0);
 	case CLK_SW_TAI:
-		v = cg_helper(cg, H_KTIME_GET_BOOT_NS, cg->i64, NULL, 0);
-		return LLVMBuildAdd(
-			cg->b, v,
-			cg_const(cg, (uint64_t)(ts_ns(CLOCK_TAI) - ts_ns(CLOCK_BOOTTIME))), "");
+		return cg_helper(cg, H_KTIME_GET_TAI_NS, cg->i64, NULL, 0);
 	case CLK_BOOT:
 		break;
 	}
