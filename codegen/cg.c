@@ -72,6 +72,13 @@ LLVMValueRef cg_gep(struct cg *cg, LLVMValueRef ptr, uint32_t off)
 
 /* ---- memory --------------------------------------------------------------------- */
 
+static LLVMValueRef entry_alloca(struct cg *cg, uint32_t size);
+
+LLVMValueRef cg_stack_alloc(struct cg *cg, uint32_t size)
+{
+	return entry_alloca(cg, size);
+}
+
 static LLVMValueRef entry_alloca(struct cg *cg, uint32_t size)
 {
 	LLVMBuilderRef eb = LLVMCreateBuilderInContext(cg->o.ctx);
@@ -300,6 +307,7 @@ void cg_event(struct cg *cg, const struct res_event *ev, LLVMValueRef *args,
 
 /* The kernel key for m at key expression `key` (NULL: keyless); with
  * room for a trailing u64 bucket when the aggregation is bucketed. */
+static LLVMValueRef map_lookup(struct cg *cg, const struct res_map *m, LLVMValueRef key);
 static LLVMValueRef map_key(struct cg *cg, const struct res_map *m, struct ast_node *key,
 			    LLVMValueRef bucket)
 {
@@ -315,6 +323,16 @@ static LLVMValueRef map_key(struct cg *cg, const struct res_map *m, struct ast_n
 	if (bucket)
 		cg_store(cg, cg_gep(cg, k, m->key_size - 8), &ty_u64, bucket, &ty_u64);
 	return k;
+}
+
+LLVMValueRef cg_map_key(struct cg *cg, const struct res_map *m, struct ast_node *key)
+{
+	return map_key(cg, m, key, NULL);
+}
+
+LLVMValueRef cg_map_lookup(struct cg *cg, const struct res_map *m, LLVMValueRef key)
+{
+	return map_lookup(cg, m, key);
 }
 
 static LLVMValueRef map_lookup(struct cg *cg, const struct res_map *m, LLVMValueRef key)
@@ -488,6 +506,13 @@ static void map_store(struct cg *cg, struct ast_node *lhs, LLVMValueRef v,
 }
 
 /* ---- variables ---------------------------------------------------------------------- */
+
+static LLVMValueRef var_slot(struct cg *cg, struct scope_var *v);
+
+LLVMValueRef cg_var_slot(struct cg *cg, struct scope_var *v)
+{
+	return var_slot(cg, v);
+}
 
 static LLVMValueRef var_slot(struct cg *cg, struct scope_var *v)
 {

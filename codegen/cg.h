@@ -56,6 +56,8 @@ LLVMValueRef cg_const(struct cg *cg, uint64_t v); /* i64 constant */
 LLVMValueRef cg_helper(struct cg *cg, int id, LLVMTypeRef ret, LLVMValueRef *args, unsigned n);
 /* Temporary memory of size bytes (stack if small, else scratch). */
 LLVMValueRef cg_alloc(struct cg *cg, uint32_t size);
+/* Memory on the stack (never scratch), e.g. a helper's callback context. */
+LLVMValueRef cg_stack_alloc(struct cg *cg, uint32_t size);
 /* Memory in the scratch area (never the stack). */
 LLVMValueRef cg_scratch(struct cg *cg, uint32_t size);
 void cg_zero(struct cg *cg, LLVMValueRef ptr, uint32_t size);
@@ -76,6 +78,13 @@ LLVMValueRef cg_arith(struct cg *cg, int op, LLVMValueRef l, LLVMValueRef r, boo
 /* Writes an event: header, then each argument at its offset; ringbuf output. */
 void cg_event(struct cg *cg, const struct res_event *ev, LLVMValueRef *args,
 	      const struct hk_type **arg_types);
+/* The kernel key of map m for the key expression `key` (NULL: keyless), and
+ * its lookup (this CPU's value for per-CPU maps; NULL when absent). */
+LLVMValueRef cg_map_key(struct cg *cg, const struct res_map *m, struct ast_node *key);
+LLVMValueRef cg_map_lookup(struct cg *cg, const struct res_map *m, LLVMValueRef key);
+/* Where a scratch variable lives (a pointer). */
+struct scope_var;
+LLVMValueRef cg_var_slot(struct cg *cg, struct scope_var *v);
 /* The global of a map, to pass to map helpers. */
 LLVMValueRef cg_map_ptr(struct cg *cg, const struct res_map *m);
 /* An internal map by name ("globals", "lost"), or NULL if the program has none. */

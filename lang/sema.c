@@ -1128,6 +1128,12 @@ static struct hk_type *check_if_expr(struct sema *s, struct ast_node *n)
 	return n->type;
 }
 
+struct hk_type *sema_assign(struct sema *s, struct ast_node *lhs, struct hk_type *vt,
+			    struct ast_node *rhs)
+{
+	return check_assign_target(s, lhs, vt, rhs);
+}
+
 struct hk_type *sema_expr(struct sema *s, struct ast_node *n)
 {
 	return check_expr(s, n);

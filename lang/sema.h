@@ -64,6 +64,10 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 /* ---- for stdlib modules ---- */
 /* Types an expression; returns its type (never NULL: ty_none on error). */
 struct hk_type *sema_expr(struct sema *s, struct ast_node *n);
+/* Checks storing a value of type vt (from the node rhs) into lhs, a variable
+ * or a map element, declaring the variable if it is new. Returns lhs's type. */
+struct hk_type *sema_assign(struct sema *s, struct ast_node *lhs, struct hk_type *vt,
+			    struct ast_node *rhs);
 /* Registers an expanded attach point of the current probe. */
 struct res_probe *sema_add_probe(struct sema *s, const struct probe_ops *ops, const char *spec,
 				 struct loc loc);

@@ -69,6 +69,9 @@ STD_BUILTIN(bswap);
 STD_BUILTIN(signal);
 STD_BUILTIN(override);
 STD_BUILTIN(username);
+STD_BUILTIN(has_key);
+STD_BUILTIN(len);
+STD_BUILTIN(find);
 /* -- maps: declarations -- */
 
 STD_PROBE(begin);
@@ -141,6 +144,9 @@ static const struct builtin_ops *const builtins[] = {
 	&std_signal,
 	&std_override,
 	&std_username,
+	&std_has_key,
+	&std_len,
+	&std_find,
 	/* -- maps -- */
 };
 
