@@ -14,6 +14,7 @@
 #include "cg.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <linux/bpf.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -681,7 +682,7 @@ LLVMValueRef cg_arith(struct cg *cg, int op, LLVMValueRef l, LLVMValueRef r, boo
 		LLVMValueRef safe = LLVMBuildSelect(cg->b, z, cg_const(cg, 1), r, "");
 		LLVMValueRef q = sgn ? sdiv(cg, l, safe, true) : LLVMBuildURem(cg->b, l, safe, "");
 
-		return LLVMBuildSelect(cg->b, z, l, q, "");
+		return LLVMBuildSelect(cg->b, z, cg_const(cg, 0), q, ""); /* x % 0 is 0 */
 	}
 	case '&':
 		return LLVMBuildAnd(cg->b, l, r, "");
@@ -690,10 +691,24 @@ LLVMValueRef cg_arith(struct cg *cg, int op, LLVMValueRef l, LLVMValueRef r, boo
 	case '^':
 		return LLVMBuildXor(cg->b, l, r, "");
 	case TOK_SHL:
-		return LLVMBuildShl(cg->b, l, LLVMBuildAnd(cg->b, r, cg_const(cg, 63), ""), "");
-	case TOK_SHR:
-		r = LLVMBuildAnd(cg->b, r, cg_const(cg, 63), "");
-		return sgn ? LLVMBuildAShr(cg->b, l, r, "") : LLVMBuildLShr(cg->b, l, r, "");
+	case TOK_SHR: {
+		/* shifting by 64 or more shifts everything out (as bpftrace 0.17 does):
+		 * 0, or -1 for a negative signed value shifted right */
+		LLVMValueRef big = LLVMBuildICmp(cg->b, LLVMIntUGT, r, cg_const(cg, 63), "");
+		LLVMValueRef c = LLVMBuildAnd(cg->b, r, cg_const(cg, 63), ""), v, out;
+
+		if (op == TOK_SHL) {
+			v = LLVMBuildShl(cg->b, l, c, "");
+			out = cg_const(cg, 0);
+		} else if (sgn) {
+			v = LLVMBuildAShr(cg->b, l, c, "");
+			out = LLVMBuildAShr(cg->b, l, cg_const(cg, 63), "");
+		} else {
+			v = LLVMBuildLShr(cg->b, l, c, "");
+			out = cg_const(cg, 0);
+		}
+		return LLVMBuildSelect(cg->b, big, out, v, "");
+	}
 	}
 	return cg_const(cg, 0);
 }
@@ -701,7 +716,8 @@ LLVMValueRef cg_arith(struct cg *cg, int op, LLVMValueRef l, LLVMValueRef r, boo
 static LLVMValueRef cg_binop(struct cg *cg, struct ast_node *n)
 {
 	const struct hk_type *lt = n->lhs->type, *rt = n->rhs->type;
-	bool sgn = is_signed(lt) || is_signed(rt);
+	/* as bpftrace: a comparison is signed only when both sides are */
+	bool sgn = is_signed(lt) && is_signed(rt);
 	LLVMValueRef l, r;
 	LLVMIntPredicate pred;
 
@@ -1350,6 +1366,19 @@ struct res_map *cg_scratch_resource(struct arena *a, struct resources *res, uint
 	return scratch;
 }
 
+/* LLVM opens the named file to copy source lines into the BTF line info;
+ * only a regular file is safe to name (a FIFO would block, stdin is gone):
+ * anything else gets a path that cannot be opened. */
+static const char *debug_file_name(const struct cg_options *opt)
+{
+	struct stat st;
+
+	if (opt && opt->source_name && strcmp(opt->source_name, "stdin") &&
+	    stat(opt->source_name, &st) == 0 && S_ISREG(st.st_mode))
+		return opt->source_name;
+	return "/dev/null/stdin";
+}
+
 int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
 	       const struct cg_options *opt, struct diag_set *d, void **elf, size_t *len)
 {
@@ -1363,11 +1392,7 @@ int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
 	cg.arena = a;
 	cg.res = res;
 	cg.diag = d;
-	/* LLVM opens the named file to copy source lines into the BTF line info:
-	 * for -e programs, a path that cannot exist (never a file in the cwd). */
-	if (cg_object_init(&cg.o, opt && opt->source_name && strcmp(opt->source_name, "stdin")
-					  ? opt->source_name
-					  : "/dev/null/stdin") < 0) {
+	if (cg_object_init(&cg.o, debug_file_name(opt)) < 0) {
 		diag_error_noloc(d, "codegen: %s", cg.o.errmsg);
 		goto out;
 	}

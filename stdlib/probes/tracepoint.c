@@ -148,12 +148,19 @@ static bool has_glob(const char *s)
 
 static int tp_expand(struct sema *s, struct ast_node *ap, const char *spec)
 {
-	const char *tracefs = rt_tracefs(), *rest = strchr(spec, ':') + 1, *colon;
+	const char *tracefs, *rest = strchr(spec, ':'), *colon;
 	char cat[256], name[256], path[512];
 	int matched = 0;
 	DIR *cd, *nd;
 	struct dirent *ce, *ne;
 
+	if (!rest) {
+		sema_error(s, ap->loc, "invalid tracepoint '%s': expected tracepoint:CATEGORY:NAME",
+			   spec);
+		return -1;
+	}
+	rest++;
+	tracefs = rt_tracefs();
 	colon = strchr(rest, ':');
 	if (!colon || strchr(colon + 1, ':') || colon == rest || !colon[1] ||
 	    (size_t)(colon - rest) >= sizeof(cat) || strlen(colon + 1) >= sizeof(name)) {
@@ -191,7 +198,9 @@ static int tp_expand(struct sema *s, struct ast_node *ap, const char *spec)
 		return -1;
 	}
 	while ((ce = readdir(cd))) {
-		if (ce->d_name[0] == '.' || fnmatch(cat, ce->d_name, 0))
+		/* ftrace's own events (function, timerlat...) cannot take BPF programs */
+		if (ce->d_name[0] == '.' || fnmatch(cat, ce->d_name, 0) ||
+		    (!strcmp(ce->d_name, "ftrace") && strcmp(cat, "ftrace")))
 			continue;
 		snprintf(path, sizeof(path), "%s/events/%s", tracefs, ce->d_name);
 		nd = opendir(path);
