@@ -182,6 +182,14 @@ LLVMValueRef cg_to_i64(struct cg *cg, LLVMValueRef v, const struct hk_type *t)
 	return LLVMBuildZExt(cg->b, v, cg->i64, "");
 }
 
+/* Scalars are always stored at their natural alignment: allocations are
+ * 8-aligned and tuples, records and events use C layout. Telling LLVM so
+ * keeps it from splitting every access into single bytes. */
+static unsigned natural_align(const struct hk_type *t)
+{
+	return t->size >= 8 ? 8 : (t->size ? t->size : 1);
+}
+
 LLVMValueRef cg_load(struct cg *cg, LLVMValueRef ptr, const struct hk_type *t)
 {
 	LLVMValueRef v;
@@ -189,7 +197,7 @@ LLVMValueRef cg_load(struct cg *cg, LLVMValueRef ptr, const struct hk_type *t)
 	if (!ty_is_scalar(t))
 		return ptr;
 	v = LLVMBuildLoad2(cg->b, int_type(cg, t->size), ptr, "");
-	LLVMSetAlignment(v, 1);
+	LLVMSetAlignment(v, natural_align(t));
 	return cg_to_i64(cg, v, t);
 }
 
@@ -205,7 +213,7 @@ void cg_store(struct cg *cg, LLVMValueRef dst, const struct hk_type *to, LLVMVal
 		if (to->size < 8)
 			x = LLVMBuildTrunc(cg->b, x, int_type(cg, to->size), "");
 		st = LLVMBuildStore(cg->b, x, dst);
-		LLVMSetAlignment(st, 1);
+		LLVMSetAlignment(st, natural_align(to));
 		return;
 	}
 	if ((to->kind == TY_TUPLE || to->kind == TY_RECORD) && from &&
@@ -842,7 +850,9 @@ static LLVMValueRef cg_field(struct cg *cg, struct ast_node *n)
 			return buf;
 		}
 		v = LLVMBuildLoad2(cg->b, int_type(cg, f->type->size), p, "");
-		LLVMSetAlignment(v, 1);
+		/* the record's own layout decides (kernel fields are naturally aligned) */
+		LLVMSetAlignment(v,
+				 f->offset % natural_align(f->type) ? 1 : natural_align(f->type));
 		return cg_to_i64(cg, v, f->type);
 	}
 	{

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <linux/bpf.h>
 #include <llvm-c/Analysis.h>
+#include <llvm-c/ErrorHandling.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
@@ -41,10 +42,22 @@ enum {
 static bool bpf_target_ready;
 
 /* Initialises only the BPF target, once per process (codegen is single-threaded). */
+/* LLVM gives up on a program it cannot lower (e.g. "Branch target out of
+ * insn range" for a huge probe) by aborting: say it as hawk and exit 1
+ * instead. Nothing is loaded or attached while LLVM runs. */
+static void llvm_fatal(const char *reason)
+{
+	fflush(stdout);
+	fprintf(stderr, "error: the BPF backend cannot compile this program: %s\n", reason);
+	fprintf(stderr, "note: a probe may be too large; split it into several probes\n");
+	exit(1);
+}
+
 static void init_bpf_target(void)
 {
 	if (bpf_target_ready)
 		return;
+	LLVMInstallFatalErrorHandler(llvm_fatal);
 	LLVMInitializeBPFTargetInfo();
 	LLVMInitializeBPFTarget();
 	LLVMInitializeBPFTargetMC();

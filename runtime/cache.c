@@ -7,8 +7,8 @@
  * program text of every source file (imports included), the positional
  * parameters, the BPFTRACE_* environment, the options that change checking
  * (--unsafe, -c), the kernel release and the number of possible CPUs.
- * Entry: $XDG_CACHE_HOME/hawk/<key>.o (else ~/.cache/hawk): a 16-byte header
- * ("HAWKOBJ1", u32 scratch size, u32 ELF size) then the ELF. Written to a
+ * Entry: $XDG_CACHE_HOME/hawk/<key>.o (else ~/.cache/hawk): a 24-byte header
+ * ("HAWKOBJ2", u32 scratch size, u32 ELF size, u64 FNV-1a of the ELF) then the ELF. Written to a
  * temporary file and renamed, so a reader never sees half an entry. Any
  * problem with the cache only means compiling again.
  */
@@ -24,7 +24,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#define CACHE_MAGIC "HAWKOBJ1"
+#define CACHE_MAGIC "HAWKOBJ2"
 #define CACHE_MAX   (64u << 20)
 
 extern char **environ;
@@ -33,6 +33,7 @@ struct cache_header {
 	char magic[8];
 	uint32_t scratch_size;
 	uint32_t elf_size;
+	uint64_t elf_hash; /* FNV-1a of the ELF: a damaged entry is compiled again */
 };
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -125,7 +126,8 @@ int cache_load(uint64_t key, void **elf, size_t *len, uint32_t *scratch_size)
 		return -EINVAL;
 	}
 	buf = malloc(h.elf_size);
-	if (!buf || fread(buf, 1, h.elf_size, f) != h.elf_size) {
+	if (!buf || fread(buf, 1, h.elf_size, f) != h.elf_size ||
+	    fnv(1469598103934665603ull, buf, h.elf_size) != h.elf_hash) {
 		free(buf);
 		fclose(f);
 		return -EINVAL;
@@ -173,6 +175,7 @@ int cache_store(uint64_t key, const void *elf, size_t len, uint32_t scratch_size
 	memcpy(h.magic, CACHE_MAGIC, 8);
 	h.scratch_size = scratch_size;
 	h.elf_size = (uint32_t)len;
+	h.elf_hash = fnv(1469598103934665603ull, elf, len);
 	if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) || write(fd, elf, len) != (ssize_t)len)
 		err = -EIO;
 	if (close(fd) && !err)

@@ -90,6 +90,7 @@ static void usage(FILE *f)
 	      "    -B MODE        output buffering mode ('line', 'full', 'none')\n"
 	      "    -q, --quiet    keep messages quiet\n"
 	      "    --no-warnings  disable all warning messages\n"
+	      "    --no-cache     compile even if a cached object of this program exists\n"
 	      "    --unsafe       allow unsafe/destructive functionality\n"
 	      "\n"
 	      "TROUBLESHOOTING OPTIONS:\n"
@@ -320,6 +321,9 @@ static void parse_args(int argc, char **argv, struct args *a)
 }
 
 /* Reads all of f into a malloc'ed, NUL-terminated buffer. */
+/* Programs are read whole; anything bigger than this is not one. */
+#define PROGRAM_MAX (16u << 20)
+
 static char *read_all(FILE *f, size_t *len)
 {
 	size_t cap = 4096, n = 0;
@@ -334,7 +338,14 @@ static char *read_all(FILE *f, size_t *len)
 		if (feof(f))
 			break;
 		if (cap - n - 1 == 0) {
-			char *nb = realloc(buf, cap * 2);
+			char *nb;
+
+			if (cap >= PROGRAM_MAX) { /* /dev/zero, a log file...: not a program */
+				free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
+			nb = realloc(buf, cap * 2);
 			if (!nb) {
 				free(buf);
 				return NULL;

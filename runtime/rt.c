@@ -28,6 +28,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -885,6 +887,34 @@ static char **split_cmd(const char *cmd)
 	return argv;
 }
 
+/* 0 if `cmd` names a file we can execute (looked up in PATH when it has no
+ * slash), else -errno: checked before anything runs, as bpftrace does. */
+static int check_executable(const char *cmd)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	char full[PATH_MAX];
+	struct stat st;
+	int err = -ENOENT;
+
+	if (strchr(cmd, '/')) {
+		if (stat(cmd, &st))
+			return -errno;
+		if (!S_ISREG(st.st_mode) || access(cmd, X_OK))
+			return -EACCES;
+		return 0;
+	}
+	for (p = path ? path : "/usr/bin:/bin"; *p; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ':');
+		snprintf(full, sizeof(full), "%.*s/%s", (int)(end - p), end == p ? "." : p, cmd);
+		if (stat(full, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(full, X_OK) == 0)
+				return 0;
+			err = -EACCES;
+		}
+	}
+	return err;
+}
+
 /* Forks the -c child; it waits on a pipe until the probes are attached. */
 static int start_child(struct rt *rt)
 {
@@ -895,6 +925,11 @@ static int start_child(struct rt *rt)
 	if (!argv) {
 		error_noloc("-c: empty command");
 		return -EINVAL;
+	}
+	err = check_executable(argv[0]);
+	if (err) {
+		error_noloc("cannot run '%s': %s", argv[0], strerror(-err));
+		goto out;
 	}
 	if (pipe2(gate, O_CLOEXEC)) {
 		err = -errno;
