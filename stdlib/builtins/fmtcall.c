@@ -52,12 +52,17 @@ int fmtcall_check(struct sema *s, struct ast_node *n, const struct builtin_ops *
 			rc = -1;
 	if (rc)
 		return -1;
+	if (have > MAX_ARGS) {
+		sema_error(s, n->loc, "%s() takes at most %d arguments after its format", n->name,
+			   MAX_ARGS);
+		return -1;
+	}
 	want = fmt_parse(f->str, specs, MAX_ARGS, &err, &err_off);
 	if (want < 0) {
 		sema_error(s, f->loc, "invalid format string: %s (at offset %zu)", err, err_off);
 		return -1;
 	}
-	if (want != have) {
+	if (want > MAX_ARGS || want != have) {
 		sema_error(s, n->loc, "the format string takes %d argument%s, but %d %s given",
 			   want, want == 1 ? "" : "s", have, have == 1 ? "is" : "are");
 		return -1;
