@@ -74,6 +74,7 @@ LLVMValueRef cg_gep(struct cg *cg, LLVMValueRef ptr, uint32_t off)
 /* ---- memory --------------------------------------------------------------------- */
 
 static LLVMValueRef entry_alloca(struct cg *cg, uint32_t size);
+LLVMBasicBlockRef cg_block(struct cg *cg, const char *name);
 
 LLVMValueRef cg_stack_alloc(struct cg *cg, uint32_t size)
 {
@@ -144,15 +145,77 @@ LLVMValueRef cg_alloc(struct cg *cg, uint32_t size)
 	return cg_scratch(cg, size);
 }
 
+/*
+ * Zeroing and copying. The BPF backend expands memset/memcpy inline up to 128
+ * accesses and otherwise emits a call it cannot lower, so longer ones become
+ * a loop over units of `align` bytes (8 when both sides are 8-aligned: every
+ * allocation of cg_alloc/cg_scratch/var slots is), and the rest inline.
+ */
+#define CG_INLINE_UNITS 64
+
+static void mem_op(struct cg *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t size, unsigned align)
+{
+	LLVMTypeRef ut = align == 8 ? cg->i64 : cg->i8;
+	uint32_t units = size / align, done = 0;
+
+	if (units > CG_INLINE_UNITS) {
+		LLVMValueRef idx = entry_alloca(cg, 8), i, d, v;
+		LLVMBasicBlockRef head = cg_block(cg, "mem_head"), body = cg_block(cg, "mem_body"),
+				  out = cg_block(cg, "mem_done");
+
+		LLVMBuildStore(cg->b, cg_const(cg, 0), idx);
+		LLVMBuildBr(cg->b, head);
+		LLVMPositionBuilderAtEnd(cg->b, head);
+		i = LLVMBuildLoad2(cg->b, cg->i64, idx, "");
+		LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntULT, i, cg_const(cg, units), ""),
+				body, out);
+		LLVMPositionBuilderAtEnd(cg->b, body);
+		d = LLVMBuildGEP2(cg->b, ut, dst, &i, 1, "");
+		v = src ? LLVMBuildLoad2(cg->b, ut, LLVMBuildGEP2(cg->b, ut, src, &i, 1, ""), "")
+			: LLVMConstInt(ut, 0, 0);
+		/* volatile: else LLVM turns the loop back into memset/memcpy calls */
+		if (src) {
+			LLVMSetAlignment(v, align);
+			LLVMSetVolatile(v, 1);
+		}
+		v = LLVMBuildStore(cg->b, v, d);
+		LLVMSetAlignment(v, align);
+		LLVMSetVolatile(v, 1);
+		LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, i, cg_const(cg, 1), ""), idx);
+		LLVMBuildBr(cg->b, head);
+		LLVMPositionBuilderAtEnd(cg->b, out);
+		done = units * align;
+	}
+	if (size - done == 0)
+		return;
+	if (src)
+		LLVMBuildMemCpy(cg->b, cg_gep(cg, dst, done), align, cg_gep(cg, src, done), align,
+				LLVMConstInt(cg->i64, size - done, 0));
+	else
+		LLVMBuildMemSet(cg->b, cg_gep(cg, dst, done), LLVMConstInt(cg->i8, 0, 0),
+				LLVMConstInt(cg->i64, size - done, 0), align);
+}
+
 void cg_zero(struct cg *cg, LLVMValueRef ptr, uint32_t size)
 {
-	LLVMBuildMemSet(cg->b, ptr, LLVMConstInt(cg->i8, 0, 0), LLVMConstInt(cg->i64, size, 0), 1);
+	mem_op(cg, ptr, NULL, size, 1);
+}
+
+void cg_zero8(struct cg *cg, LLVMValueRef ptr, uint32_t size)
+{
+	mem_op(cg, ptr, NULL, size, 8);
 }
 
 void cg_copy(struct cg *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t size)
 {
 	if (size)
-		LLVMBuildMemCpy(cg->b, dst, 1, src, 1, LLVMConstInt(cg->i64, size, 0));
+		mem_op(cg, dst, src, size, 1);
+}
+
+void cg_copy8(struct cg *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t size)
+{
+	if (size)
+		mem_op(cg, dst, src, size, 8);
 }
 
 static LLVMTypeRef int_type(struct cg *cg, uint32_t size)
@@ -326,7 +389,7 @@ static LLVMValueRef map_key(struct cg *cg, const struct res_map *m, struct ast_n
 		LLVMBuildStore(cg->b, LLVMConstInt(cg->i32, 0, 0), k);
 		return k;
 	}
-	cg_zero(cg, k, m->key_size);
+	cg_zero8(cg, k, m->key_size);
 	if (key && m->key)
 		cg_store(cg, k, m->key, cg_expr(cg, key), key->type);
 	if (bucket)
@@ -412,7 +475,7 @@ static LLVMValueRef agg_read(struct cg *cg, const struct res_map *m, LLVMValueRe
 			  have = cg_block(cg, "cpus_have"), next = cg_block(cg, "cpus_next"),
 			  done = cg_block(cg, "cpus_done");
 
-	cg_zero(cg, acc, m->value_size);
+	cg_zero8(cg, acc, m->value_size);
 	LLVMBuildStore(cg->b, cg_const(cg, 0), idx);
 	LLVMBuildBr(cg->b, head);
 	LLVMPositionBuilderAtEnd(cg->b, head);
@@ -451,10 +514,10 @@ static LLVMValueRef map_read(struct cg *cg, struct ast_node *n)
 	found = cg_block(cg, "found");
 	done = cg_block(cg, "done");
 	res = cg_alloc(cg, vt->size);
-	cg_zero(cg, res, vt->size);
+	cg_zero8(cg, res, vt->size);
 	LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, p, ""), done, found);
 	LLVMPositionBuilderAtEnd(cg->b, found);
-	cg_copy(cg, res, p, vt->size);
+	cg_copy8(cg, res, p, vt->size);
 	LLVMBuildBr(cg->b, done);
 	LLVMPositionBuilderAtEnd(cg->b, done);
 	return cg_load(cg, res, vt);
@@ -490,7 +553,7 @@ static void map_aggregate(struct cg *cg, struct ast_node *lhs, struct ast_node *
 		LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, p, ""), miss, have);
 		LLVMPositionBuilderAtEnd(cg->b, miss);
 		zero = cg_alloc(cg, m->value_size);
-		cg_zero(cg, zero, m->value_size);
+		cg_zero8(cg, zero, m->value_size);
 		map_update(cg, m, key, zero, BPF_NOEXIST, lhs);
 		p = map_lookup(cg, m, key);
 		LLVMBuildStore(cg->b, p, ptr_slot);
@@ -566,14 +629,18 @@ static bool is_signed(const struct hk_type *t)
 
 static LLVMValueRef cg_str_literal(struct cg *cg, const char *s, uint32_t len)
 {
-	LLVMValueRef p = cg_alloc(cg, len + 1);
+	LLVMValueRef p = cg_alloc(cg, len + 1), st;
 	uint32_t i;
 
 	for (i = 0; i + 8 <= len + 1; i += 8) {
 		uint64_t w = 0;
 
 		memcpy(&w, s + i, 8 <= len + 1 - i ? 8 : len + 1 - i);
-		LLVMBuildStore(cg->b, cg_const(cg, w), cg_gep(cg, p, i));
+		st = LLVMBuildStore(cg->b, cg_const(cg, w), cg_gep(cg, p, i));
+		LLVMSetAlignment(st, 8);
+		/* long literals of one repeated byte would become a memset call */
+		if (len > 8 * CG_INLINE_UNITS)
+			LLVMSetVolatile(st, 1);
 	}
 	for (; i < len + 1; i++)
 		LLVMBuildStore(cg->b, LLVMConstInt(cg->i8, i < len ? (unsigned char)s[i] : 0, 0),
@@ -839,7 +906,7 @@ static LLVMValueRef cg_field(struct cg *cg, struct ast_node *n)
 				cg->i64, "");
 			src = LLVMBuildGEP2(cg->b, cg->i8, cg->ctx, &off, 1, "");
 			buf = cg_scratch(cg, f->type->size);
-			cg_zero(cg, buf, f->type->size);
+			cg_zero8(cg, buf, f->type->size);
 			cg_probe_read(cg, buf, cg_const(cg, f->type->size), src, AS_KERNEL, true);
 			return buf;
 		}
@@ -1032,7 +1099,7 @@ LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
 		struct ast_node *e;
 		int i = 0;
 
-		cg_zero(cg, p, n->type->size);
+		cg_zero8(cg, p, n->type->size);
 		for (e = n->body; e; e = e->next, i++) {
 			struct ast_node *val = n->kind == AST_RECORD ? e->rhs : e;
 			const struct ty_field *f = &n->type->fields[i];

@@ -62,6 +62,10 @@ LLVMValueRef cg_stack_alloc(struct cg *cg, uint32_t size);
 LLVMValueRef cg_scratch(struct cg *cg, uint32_t size);
 void cg_zero(struct cg *cg, LLVMValueRef ptr, uint32_t size);
 void cg_copy(struct cg *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
+/* The same for 8-aligned memory (what cg_alloc, cg_scratch and map lookups
+ * return): word-sized accesses, much smaller code. */
+void cg_zero8(struct cg *cg, LLVMValueRef ptr, uint32_t size);
+void cg_copy8(struct cg *cg, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
 LLVMValueRef cg_gep(struct cg *cg, LLVMValueRef ptr, uint32_t off);
 /* Stores value v (of type from) into dst laid out as type to (widening,
  * narrowing, string truncation/padding, tuple element-wise). */
