@@ -911,9 +911,11 @@ static LLVMValueRef cg_field(struct cg *cg, struct ast_node *n)
 			return buf;
 		}
 		if (!ty_is_scalar(f->type)) {
+			/* the verifier allows only scalar loads at fixed offsets from the
+			 * context: arrays are read like any kernel memory */
 			LLVMValueRef buf = cg_alloc(cg, f->type->size);
 
-			cg_copy(cg, buf, p, f->type->size);
+			cg_probe_read(cg, buf, cg_const(cg, f->type->size), p, AS_KERNEL, false);
 			return buf;
 		}
 		v = LLVMBuildLoad2(cg->b, int_type(cg, f->type->size), p, "");

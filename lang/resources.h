@@ -119,7 +119,9 @@ struct resources {
 	struct res_map *ringbuf; /* the event ring buffer (always present) */
 	uint32_t ringbuf_size;	 /* bytes, a power of two */
 	struct hk_config config;
-	bool uses_btf;	  /* the program needs kernel BTF */
+	bool uses_btf; /* the program needs kernel BTF */
+	bool no_cache; /* compile-time values that can change at run time (cgroupid()): never cached
+			*/
 	int nbegin, nend; /* counts of begin/end programs */
 };
 

@@ -320,6 +320,8 @@ const char *ty_name(struct arena *a, const struct hk_type *t)
 		return "strerror_t";
 	case TY_VOIDPTR_TARGET:
 		return "void";
+	case TY_USERNAME:
+		return "username";
 	}
 	return "?";
 }

@@ -6,7 +6,9 @@
  * binary (size and mtime: a rebuilt hawk never reads an old entry), the
  * program text of every source file (imports included), the positional
  * parameters, the BPFTRACE_* environment, the options that change checking
- * (--unsafe, -c), the kernel release and the number of possible CPUs.
+ * (--unsafe, -c), the kernel release, the boot (boot_id) and the number of
+ * possible CPUs. Programs with values looked up at compile time that can change
+ * while the system runs (cgroupid()) are not cached at all.
  * Entry: $XDG_CACHE_HOME/hawk/<key>.o (else ~/.cache/hawk): a 24-byte header
  * ("HAWKOBJ2", u32 scratch size, u32 ELF size, u64 FNV-1a of the ELF) then the ELF. Written to a
  * temporary file and renamed, so a reader never sees half an entry. Any
@@ -93,6 +95,13 @@ uint64_t cache_key(const struct source_set *src, const char *const *params, int 
 	h = fnv_str(h, flags);
 	if (uname(&u) == 0)
 		h = fnv_str(h, u.release);
+	/* a reboot moves kernel addresses (KASLR) and renumbers much else */
+	f = fopen("/proc/sys/kernel/random/boot_id", "re");
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			h = fnv_str(h, buf);
+		fclose(f);
+	}
 	f = fopen("/sys/devices/system/cpu/possible", "re");
 	if (f) {
 		if (fgets(buf, sizeof(buf), f))

@@ -483,7 +483,8 @@ int main(int argc, char **argv)
 		.dump_ir_opt = a.dump_ir_opt,
 	};
 	/* A cached object skips codegen (and LLVM) altogether. */
-	bool use_cache = !a.no_cache && !a.dump_ir && !a.dump_ir_opt && !a.emit_llvm;
+	bool use_cache =
+		!a.no_cache && !a.dump_ir && !a.dump_ir_opt && !a.emit_llvm && !res.no_cache;
 	uint64_t key = 0;
 	uint32_t scratch_size = 0;
 	bool cached = false;

@@ -23,6 +23,8 @@ static int cgroupid_check(struct sema *s, struct ast_node *n)
 	uint64_t id = 0;
 	int err;
 
+	/* the value is looked up now and can change (cgroups come and go, KASLR) */
+	s->res->no_cache = true;
 	n->type = &ty_none;
 	if (a->kind != AST_STR) {
 		sema_error(s, a->loc, "cgroupid() needs a string literal: a cgroup directory");

@@ -51,6 +51,8 @@ static int kaddr_check(struct sema *s, struct ast_node *n)
 	uint64_t addr = 0;
 	int err;
 
+	/* the value is looked up now and can change (cgroups come and go, KASLR) */
+	s->res->no_cache = true;
 	n->type = &ty_none;
 	if (a->kind != AST_STR) {
 		sema_error(s, a->loc, "kaddr() needs a string literal: the symbol's name");
