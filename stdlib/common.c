@@ -48,6 +48,26 @@ void std_event_emit(struct cg *cg, const struct res_event *ev, struct ast_node *
 	cg_event(cg, ev, vals, types);
 }
 
+bool std_is_const(const struct ast_node *n)
+{
+	switch (n->kind) {
+	case AST_INT:
+	case AST_BOOL:
+		return true;
+	case AST_POSITIONAL:
+		return n->is_count || (n->type && ty_is_int(n->type));
+	case AST_UNOP:
+		return (n->op == '-' || n->op == '~' || n->op == '!') && std_is_const(n->lhs);
+	case AST_BINOP:
+		if (n->op != TOK_SHL && n->op != TOK_SHR &&
+		    (n->op <= 0 || n->op >= 128 || !strchr("+-*/%&|^", n->op)))
+			return false;
+		return std_is_const(n->lhs) && std_is_const(n->rhs);
+	default:
+		return false;
+	}
+}
+
 int std_want_int(struct sema *s, struct ast_node *call, int i)
 {
 	struct ast_node *a = sema_arg(call, i);

@@ -16,6 +16,9 @@
 void std_event_layout(struct sema *s, struct res_event *ev, struct ast_node *args);
 /* Lowers the argument nodes and writes the event. */
 void std_event_emit(struct cg *cg, const struct res_event *ev, struct ast_node *args);
+/* Is n an integer known at compile time (literals, $N, arithmetic on them)?
+ * If so, sema_const_int() gives its value without an error. */
+bool std_is_const(const struct ast_node *n);
 /* Checks that a call argument is an integer; reports and returns -1 if not. */
 int std_want_int(struct sema *s, struct ast_node *call, int i);
 /* The map named by a call's first argument (print(@m), clear(@m)...), or NULL

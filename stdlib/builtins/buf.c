@@ -10,32 +10,9 @@
  */
 #include "../stdlib.h"
 
-#include <string.h>
-
 static bool held_value(const struct hk_type *t)
 {
 	return t->kind == TY_STRING || t->kind == TY_ARRAY;
-}
-
-/* Is n an integer known at compile time (literals, $N, operators on them)? */
-static bool is_const(const struct ast_node *n)
-{
-	switch (n->kind) {
-	case AST_INT:
-	case AST_BOOL:
-		return true;
-	case AST_POSITIONAL:
-		return n->is_count || (n->type && ty_is_int(n->type));
-	case AST_UNOP:
-		return n->op != '*' && n->op != '&' && is_const(n->lhs);
-	case AST_BINOP:
-		if (n->op != TOK_SHL && n->op != TOK_SHR &&
-		    (n->op <= 0 || n->op >= 128 || !strchr("+-*/%&|^", n->op)))
-			return false;
-		return is_const(n->lhs) && is_const(n->rhs);
-	default:
-		return false;
-	}
 }
 
 static int buf_check(struct sema *s, struct ast_node *n)
@@ -67,7 +44,7 @@ static int buf_check(struct sema *s, struct ast_node *n)
 	} else {
 		if (std_want_int(s, n, 1) < 0)
 			return -1;
-		if (is_const(len)) {
+		if (std_is_const(len)) {
 			if (sema_const_int(s, len, &v) < 0)
 				return -1;
 			if (v < 0) {

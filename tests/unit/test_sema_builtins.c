@@ -170,6 +170,11 @@ static void test_string_types(void)
 	TYPES("BEGIN { $n = 2; @x = buf(comm, $n); }", "- -> buffer[16]");
 	TYPES("BEGIN { $n = 2; @x = buf(0, $n); }", "- -> buffer[1020]");
 	TYPES("config = { max_strlen = 64 } BEGIN { @x = buf(0, 100); }", "- -> buffer[60]");
+	/* str(p, n): n characters and the NUL; a computed n is applied at run time */
+	TYPES("BEGIN { @x = str(0, 4); }", "- -> string[5]");
+	TYPES("BEGIN { $n = 4; @x = str(0, $n); }", "- -> string[1024]");
+	TYPES("BEGIN { @x = str(\"hello\", 2); }", "- -> string[3]");
+	TYPES("BEGIN { @x = str(\"hello\", 20); }", "- -> string[6]");
 	TYPES("BEGIN { $s = \"abc\"; @x = $s[0]; }", "- -> int64");
 	TYPES("BEGIN { $t = (1, \"ab\"); @x = $t[1]; }", "- -> string[3]");
 }
@@ -216,6 +221,10 @@ static void test_string_errors(void)
 	     "stdin:1:14-30: error: strlen() takes 1 argument, 2 given\n"
 	     "BEGIN { @x = strlen(\"a\", \"b\"); }\n"
 	     "             ^~~~~~~~~~~~~~~~\n");
+	ERRS("BEGIN { @x = str(0, -1); }",
+	     "stdin:1:21-23: error: str() length must not be negative\n"
+	     "BEGIN { @x = str(0, -1); }\n"
+	     "                    ^~\n");
 	ERRS("BEGIN { @x = buf(\"abc\"); }",
 	     "stdin:1:14-24: error: buf() needs a length for a value of type string[4]\n"
 	     "BEGIN { @x = buf(\"abc\"); }\n"
