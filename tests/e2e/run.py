@@ -43,7 +43,8 @@ line, `KEY VALUE`:
                     e.g. a workload from {{PROGS}}. It runs in its own process
                     group and is killed when the case ends.
   SIGINT_AFTER s    send SIGINT (like Ctrl-C) to the process group s seconds
-                    after the probes are attached, e.g. to print maps.
+                    after the probes are attached, e.g. to print maps, and
+                    never before the AFTER command has exited.
   SIGTERM_AFTER s   the same with SIGTERM (at most one of the two).
   REQUIRES command  a /bin/sh command that must exit 0, else the case is
                     SKIPped with the command as the reason. Several allowed.
@@ -417,7 +418,9 @@ def _run_case(case, ctx, tmpdir):
                 timed_out = True
                 break
             if attached_at is not None and sigint_after is not None and not sigint_sent:
-                if now >= attached_at + sigint_after:
+                # never before the AFTER workload is done: under load it can
+                # take longer than the delay, and its events would be missed
+                if now >= attached_at + sigint_after and (after is None or after.poll() is not None):
                     _kill_group(p.pid, stop_sig)
                     sigint_sent = True
                     sigint_time = now
@@ -433,7 +436,7 @@ def _run_case(case, ctx, tmpdir):
                                                                            LEGACY_SIGINT_RETRY))
             wait = deadline - now
             if attached_at is not None and sigint_after is not None and not sigint_sent:
-                wait = min(wait, attached_at + sigint_after - now)
+                wait = min(wait, max(attached_at + sigint_after - now, 0.02))
             if sigint_sent and ctx.legacy and not sigint_resent:
                 wait = min(wait, sigint_time + LEGACY_SIGINT_RETRY - now)
             for key, _ in sel.select(timeout=max(wait, 0.001)):
