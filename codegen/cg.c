@@ -875,6 +875,19 @@ static LLVMValueRef cg_update(struct cg *cg, struct ast_node *lhs, int op, LLVMV
 	return return_old ? old : nv;
 }
 
+/* A bitfield's value from the bytes of its storage unit at buf. */
+static LLVMValueRef bitfield(struct cg *cg, LLVMValueRef buf, const struct ty_field *f)
+{
+	LLVMValueRef v = cg_load(cg, buf, ty_int((int)f->type->size, false));
+	unsigned lo = 64u - f->bit_size - f->bit_offset;
+
+	/* move the field to the top bits, then back down with its sign */
+	v = LLVMBuildShl(cg->b, v, cg_const(cg, lo), "");
+	v = f->type->is_signed ? LLVMBuildAShr(cg->b, v, cg_const(cg, 64u - f->bit_size), "")
+			       : LLVMBuildLShr(cg->b, v, cg_const(cg, 64u - f->bit_size), "");
+	return v;
+}
+
 static LLVMValueRef cg_field(struct cg *cg, struct ast_node *n)
 {
 	const struct hk_type *bt = n->lhs->type, *st;
@@ -889,6 +902,14 @@ static LLVMValueRef cg_field(struct cg *cg, struct ast_node *n)
 	f = ty_field_find(st, n->name);
 	if (!f)
 		return cg_const(cg, 0);
+	if (bt->kind != TY_PTR && f->bit_size) {
+		/* the storage unit need not be aligned in the struct: copy it out */
+		LLVMValueRef tmp = cg_alloc(cg, 8);
+
+		cg_zero(cg, tmp, 8);
+		cg_copy(cg, tmp, cg_gep(cg, base, f->offset), f->type->size);
+		return bitfield(cg, tmp, f);
+	}
 	if (bt->kind != TY_PTR)
 		return cg_load(cg, cg_gep(cg, base, f->offset), f->type);
 	addr = LLVMBuildAdd(cg->b, base, cg_const(cg, f->offset), "");
@@ -929,6 +950,8 @@ static LLVMValueRef cg_field(struct cg *cg, struct ast_node *n)
 
 		cg_zero(cg, buf, f->type->size);
 		cg_probe_read(cg, buf, cg_const(cg, f->type->size), addr, bt->as, false);
+		if (f->bit_size)
+			return bitfield(cg, buf, f);
 		return cg_load(cg, buf, f->type);
 	}
 }
@@ -1114,6 +1137,7 @@ LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
 	case AST_INDEX:
 		return cg_index(cg, n);
 	case AST_SIZEOF:
+	case AST_OFFSETOF:
 		return cg_const(cg, (uint64_t)(uintptr_t)n->sema_data);
 	case AST_BLOCK: {
 		struct ast_node *st;

@@ -119,4 +119,13 @@ const struct probe_ops *stdlib_probe(const char *name_or_alias);
 const char *const *stdlib_builtin_names(void);
 const char *const *stdlib_probe_names(void);
 
+/* Kernel types from the running kernel's BTF (stdlib/btf_types.c). `name` is
+ * "struct X", "union X", "enum X" or a typedef or base type name ("pid_t",
+ * "u64"). NULL when there is no such type; *hint (if not NULL) is then a
+ * note to print or NULL. Sets res->uses_btf. Struct types come without their
+ * fields (fields NULL): stdlib_btf_complete() fills them in (no-op for other
+ * types and for complete structs). */
+struct hk_type *stdlib_btf_type(struct sema *s, const char *name, const char **hint);
+void stdlib_btf_complete(struct sema *s, struct hk_type *t);
+
 #endif

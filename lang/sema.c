@@ -769,6 +769,7 @@ static struct hk_type *check_field(struct sema *s, struct ast_node *n)
 	} else if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_STRUCT) {
 		t = t->elem; /* bpftrace 0.26: '.' dereferences pointers too */
 	}
+	stdlib_btf_complete(s, t); /* kernel structs get their fields on first use */
 	if (t->kind == TY_TUPLE && n->is_count) {
 		if (n->ival < 0 || n->ival >= t->nfields) {
 			sema_error(s, n->loc,
@@ -817,6 +818,7 @@ static struct hk_type *resolve_type(struct sema *s, struct ast_node *ty)
 		{"uint8", 1, 0}, {"uint16", 2, 0}, {"uint32", 4, 0}, {"uint64", 8, 0},
 	};
 	struct hk_type *t = NULL;
+	enum ty_addrspace as = AS_NONE;
 	bool sized = false;
 	size_t i;
 	int64_t d;
@@ -839,14 +841,80 @@ static struct hk_type *resolve_type(struct sema *s, struct ast_node *ty)
 		sized = true;
 	}
 	if (!t) {
-		sema_error(s, ty->loc, "type '%s' is not supported yet", ty->name);
-		return NULL;
+		/* struct/union/enum and typedef names from the kernel's BTF */
+		const char *hint = NULL;
+
+		t = stdlib_btf_type(s, ty->name, &hint);
+		if (!t) {
+			sema_error(s, ty->loc, "unknown type '%s'", ty->name);
+			if (hint)
+				sema_hint(s, "%s", hint);
+			return NULL;
+		}
+		if (t->kind == TY_VOIDPTR_TARGET && !ty->ival) {
+			sema_error(s, ty->loc,
+				   "type '%s' has no size: only a pointer to it can be used",
+				   ty->name);
+			return NULL;
+		}
+		if (t->kind == TY_PTR) { /* a typedef of a pointer: casts may change `as` */
+			t = ty_ptr(s->arena, t->elem, t->as);
+		}
+		as = AS_KERNEL;
 	}
 	if (ty->uval && !sized)
 		t = ty_array(s->arena, t, (uint32_t)ty->uval);
 	for (d = 0; d < ty->ival; d++)
-		t = ty_ptr(s->arena, t, AS_NONE);
+		t = ty_ptr(s->arena, t, as);
 	return t;
+}
+
+/* offsetof(struct X, a.b) or offsetof(expr, a.b): a constant (sema_data). */
+static struct hk_type *check_offsetof(struct sema *s, struct ast_node *n)
+{
+	struct hk_type *t = n->vtype ? resolve_type(s, n->vtype) : check_expr(s, n->lhs);
+	const char *p = n->str;
+	uint64_t off = 0;
+
+	if (!t || t->kind == TY_NONE)
+		return n->type = &ty_none;
+	while (p && *p) {
+		const char *dot = strchr(p, '.');
+		const char *name = dot ? arena_strndup(s->arena, p, (size_t)(dot - p)) : p;
+		const struct ty_field *f;
+
+		stdlib_btf_complete(s, t);
+		if (t->kind != TY_STRUCT && t->kind != TY_RECORD) {
+			sema_error(s, n->loc, "offsetof needs a struct, not %s",
+				   ty_name(s->arena, t));
+			return n->type = &ty_none;
+		}
+		f = ty_field_find(t, name);
+		if (!f) {
+			const char *names[256];
+			const char *sug;
+			int i, k = 0;
+
+			for (i = 0; i < t->nfields && k < 255; i++)
+				if (t->fields[i].name)
+					names[k++] = t->fields[i].name;
+			names[k] = NULL;
+			sema_error(s, n->loc, "%s has no field '%s'", ty_name(s->arena, t), name);
+			sug = diag_suggest(name, names);
+			if (sug)
+				sema_hint(s, "did you mean '%s'?", sug);
+			return n->type = &ty_none;
+		}
+		if (f->bit_size) {
+			sema_error(s, n->loc, "offsetof cannot name a bitfield ('%s')", name);
+			return n->type = &ty_none;
+		}
+		off += f->offset;
+		t = f->type;
+		p = dot ? dot + 1 : "";
+	}
+	n->sema_data = (void *)(uintptr_t)off;
+	return n->type = &ty_u64;
 }
 
 static struct hk_type *check_cast(struct sema *s, struct ast_node *n)
@@ -866,6 +934,8 @@ static struct hk_type *check_cast(struct sema *s, struct ast_node *n)
 	}
 	sema_error(s, n->loc, "cannot cast %s to %s", ty_name(s->arena, from),
 		   ty_name(s->arena, to));
+	if (to->kind == TY_STRUCT && ty_is_scalar(from))
+		sema_hint(s, "did you mean a pointer: (%s *)?", ty_name(s->arena, to));
 	return n->type = &ty_none;
 }
 
@@ -1069,6 +1139,7 @@ static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
 	case AST_INDEX:
 		return check_index(s, n);
 	case AST_OFFSETOF:
+		return check_offsetof(s, n);
 	default:
 		sema_error(s, n->loc, "%s expressions are not supported yet",
 			   ast_kind_name(n->kind));

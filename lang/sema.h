@@ -55,6 +55,7 @@ struct sema {
 	int nvars;
 	struct ptrvec maps;		 /* struct res_map *, by first mention */
 	struct ast_node *map_assign_rhs; /* the aggregation call being assigned, if any */
+	void *btf_cache;		 /* stdlib/btf_types.c: kernel types converted so far */
 };
 
 /* Checks prog and fills res (zeroed by the caller). Returns 0 or -1 (errors in diag). */

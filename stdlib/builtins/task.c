@@ -1,8 +1,8 @@
 /*
  * task.c - builtins about the current task beyond pid/comm: ppid (the
  * real parent's tgid, read through task_struct at offsets taken from the
- * kernel's BTF at compile time), curtask (the task_struct address, an
- * opaque kernel pointer until hawk types BTF structs), cgroup (the cgroup v2
+ * kernel's BTF at compile time), curtask (the task_struct address, a
+ * struct task_struct * typed from BTF), cgroup (the cgroup v2
  * id), cpid and has_cpid (the child started with -c: the runtime writes its
  * pid at offset 8 of slot 0 of the internal "globals" array).
  */
@@ -86,7 +86,10 @@ const struct builtin_ops std_ppid = {
 
 static int curtask_check(struct sema *s, struct ast_node *n)
 {
-	n->type = ty_ptr(s->arena, &ty_voidptr_target, AS_KERNEL);
+	/* struct task_struct * from the kernel's BTF; void * without it */
+	struct hk_type *task = stdlib_btf_type(s, "struct task_struct", NULL);
+
+	n->type = ty_ptr(s->arena, task ? task : &ty_voidptr_target, AS_KERNEL);
 	return 0;
 }
 
