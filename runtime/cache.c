@@ -95,6 +95,11 @@ uint64_t cache_key(const struct source_set *src, const char *const *params, int 
 	h = fnv_str(h, flags);
 	if (uname(&u) == 0)
 		h = fnv_str(h, u.release);
+	/* pid(curr_ns) builds hawk's pid namespace into the object */
+	if (stat("/proc/self/ns/pid", &st) == 0) {
+		h = fnv(h, &st.st_dev, sizeof(st.st_dev));
+		h = fnv(h, &st.st_ino, sizeof(st.st_ino));
+	}
 	/* a reboot moves kernel addresses (KASLR) and renumbers much else */
 	f = fopen("/proc/sys/kernel/random/boot_id", "re");
 	if (f) {

@@ -69,7 +69,15 @@ static int parse_field(struct sema *s, char *line, struct ty_field *f, bool user
 		f->type = ty_string(s->arena, s->res->config.max_strlen);
 		f->type->data_loc = true;
 	} else if (is_ptr) {
-		f->type = ty_ptr(s->arena, is_char ? &ty_s8 : &ty_u8, user ? AS_USER : AS_KERNEL);
+		/* one pointer level per '*': argv is `const char *const *` */
+		const char *q;
+		int depth = 0;
+
+		for (q = decl; *q; q++)
+			depth += *q == '*';
+		f->type = is_char ? &ty_s8 : &ty_u8;
+		while (depth--)
+			f->type = ty_ptr(s->arena, f->type, user ? AS_USER : AS_KERNEL);
 	} else if (br && is_char) {
 		f->type = ty_string(s->arena, (uint32_t)size);
 	} else if (br && count && size % (int)count == 0 && (size / (int)count) <= 8) {
