@@ -72,6 +72,7 @@ STD_BUILTIN(username);
 STD_BUILTIN(has_key);
 STD_BUILTIN(len);
 STD_BUILTIN(find);
+STD_BUILTIN(tseries);
 /* -- maps: declarations -- */
 
 STD_PROBE(begin);
@@ -150,6 +151,7 @@ static const struct builtin_ops *const builtins[] = {
 	/* -- maps -- */
 };
 
+	&std_tseries,
 static const struct probe_ops *const probes[] = {
 	&std_probe_begin,
 	&std_probe_end,
