@@ -80,6 +80,9 @@ STD_PROBE(end);
 STD_PROBE(tracepoint);
 STD_PROBE(interval);
 STD_PROBE(profile);
+STD_PROBE(software);
+STD_PROBE(hardware);
+STD_PROBE(rawtracepoint);
 /* -- more probe types: declarations -- */
 
 /* One line per module; sections keep parallel additions apart. */
@@ -158,6 +161,9 @@ static const struct probe_ops *const probes[] = {
 	&std_probe_tracepoint,
 	&std_probe_interval,
 	&std_probe_profile,
+	&std_probe_software,
+	&std_probe_hardware,
+	&std_probe_rawtracepoint,
 	/* -- more probe types -- */
 };
 /* clang-format on */

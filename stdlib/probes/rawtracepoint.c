@@ -1,0 +1,363 @@
+/*
+ * rawtracepoint.c - rawtracepoint:EVENT and rawtracepoint:MODULE:EVENT
+ * (alias rt), with wildcards (rawtracepoint:sched_*). Events are the
+ * `btf_trace_<event>` typedefs of the kernel's (or the module's) BTF: a
+ * pointer to the prototype `void (void *, ARGS...)`. The program is a
+ * BPF_PROG_TYPE_RAW_TRACEPOINT whose context is the tracepoint's arguments
+ * as an array of u64:
+ *   - arg0..argN: the raw 64-bit values (N below the tracepoint's count);
+ *   - args: a struct of the arguments, typed from BTF and named after the
+ *     prototype of `__probestub_<event>` (or `__bpf_trace_<event>`), the
+ *     kernel functions that carry TP_PROTO's parameter names. Without those
+ *     names (and for module events, whose types are in the module's BTF)
+ *     only argN is available.
+ */
+#include "../btf.h"
+#include "../stdlib.h"
+#include "../../lang/diag.h"
+#include "../../runtime/rt.h"
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+STD_PROBE(rawtracepoint);
+
+#define TP_PREFIX "btf_trace_"
+
+struct rtp_data {
+	int nargs;		 /* the tracepoint's arguments (the void * excluded) */
+	struct hk_type *args;	 /* pointer to the ctx struct, or NULL */
+	const char *why_no_args; /* when args is NULL */
+};
+
+/* The FUNC_PROTO behind typedef `btf_trace_<event>`, or NULL. */
+static const struct btf_type *tp_proto(const struct btf *btf, const struct btf_type *td)
+{
+	const struct btf_type *t = btf__type_by_id(btf, td->type);
+
+	if (!t || !btf_is_ptr(t))
+		return NULL;
+	t = btf__type_by_id(btf, t->type);
+	return t && btf_is_func_proto(t) && btf_vlen(t) >= 1 ? t : NULL;
+}
+
+/* A BTF type (vmlinux) as a hawk type, through stdlib_btf_type's names. */
+static struct hk_type *param_type(struct sema *s, const struct btf *btf, uint32_t id, int depth)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const char *name;
+	struct hk_type *r;
+
+	while (t && (btf_is_mod(t) || btf_is_type_tag(t)))
+		t = btf__type_by_id(btf, t->type);
+	if (!t || depth > 8)
+		return &ty_u64;
+	name = btf__name_by_offset(btf, t->name_off);
+	switch (btf_kind(t)) {
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_INT:
+		r = name && *name ? stdlib_btf_type(s, name, NULL) : NULL;
+		return r ? r : &ty_u64;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		r = name && *name
+			    ? stdlib_btf_type(s, arena_printf(s->arena, "enum %s", name), NULL)
+			    : NULL;
+		return r ? r : ty_int(t->size == 8 ? 8 : 4, false);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		r = name && *name
+			    ? stdlib_btf_type(s,
+					      arena_printf(s->arena, "%s %s",
+							   btf_is_union(t) ? "union" : "struct",
+							   name),
+					      NULL)
+			    : NULL;
+		return r ? r : &ty_u64;
+	case BTF_KIND_PTR: {
+		const struct btf_type *pt = btf__type_by_id(btf, t->type);
+
+		while (pt && (btf_is_mod(pt) || btf_is_type_tag(pt)))
+			pt = btf__type_by_id(btf, pt->type);
+		if (!pt || btf_is_func_proto(pt))
+			return ty_ptr(s->arena, &ty_voidptr_target, AS_KERNEL);
+		return ty_ptr(s->arena, param_type(s, btf, t->type, depth + 1), AS_KERNEL);
+	}
+	default:
+		return &ty_u64;
+	}
+}
+
+/* The `args` struct of a vmlinux event, or NULL (why set). */
+static struct hk_type *build_args(struct sema *s, const struct btf *btf, const char *event,
+				  const struct btf_type *proto, const char **why)
+{
+	static const char *const named[] = {"__probestub_%s", "__bpf_trace_%s"};
+	const struct btf_param *tp = btf_params(proto), *np = NULL;
+	const struct btf_type *fp = NULL;
+	int i, n = btf_vlen(proto) - 1;
+	struct hk_type *st;
+	size_t k;
+
+	for (k = 0; k < sizeof(named) / sizeof(named[0]) && !fp; k++) {
+		int32_t id = btf__find_by_name_kind(btf, arena_printf(s->arena, named[k], event),
+						    BTF_KIND_FUNC);
+		const struct btf_type *f = id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
+		const struct btf_type *pr = f ? btf__type_by_id(btf, f->type) : NULL;
+
+		if (pr && btf_is_func_proto(pr) && btf_vlen(pr) == btf_vlen(proto))
+			fp = pr;
+	}
+	if (!fp) {
+		*why = "the kernel's BTF has no parameter names for it (no __probestub_ or "
+		       "__bpf_trace_ function)";
+		return NULL;
+	}
+	np = btf_params(fp);
+	st = arena_alloc(s->arena, sizeof(*st));
+	st->kind = TY_STRUCT;
+	st->name = arena_printf(s->arena, "rawtracepoint_%s", event);
+	st->is_ctx = true;
+	st->size = (uint32_t)n * 8;
+	st->align = 8;
+	st->nfields = n;
+	st->fields = arena_alloc(s->arena, sizeof(*st->fields) * (size_t)(n ? n : 1));
+	for (i = 0; i < n; i++) {
+		const char *pn = btf__name_by_offset(btf, np[i + 1].name_off);
+		struct ty_field *f = &st->fields[i];
+
+		f->name =
+			pn && *pn ? arena_strdup(s->arena, pn) : arena_printf(s->arena, "arg%d", i);
+		f->offset = (uint32_t)i * 8;
+		f->type = param_type(s, btf, tp[i + 1].type, 0);
+		if (f->type->size > 8 || !f->type->size)
+			f->type = &ty_u64; /* by-value aggregates: the raw slot */
+	}
+	return st;
+}
+
+static void add_point(struct sema *s, struct ast_node *ap, const struct btf *btf,
+		      const char *module, const char *event, const struct btf_type *proto)
+{
+	struct rtp_data *d = arena_alloc(s->arena, sizeof(*d));
+	struct res_probe *p;
+
+	d->nargs = btf_vlen(proto) - 1;
+	if (module) {
+		d->why_no_args = "the types of module tracepoints are not read yet";
+	} else {
+		struct hk_type *st = build_args(s, btf, event, proto, &d->why_no_args);
+
+		if (st) {
+			d->args = ty_ptr(s->arena, st, AS_KERNEL);
+			d->args->is_ctx = true;
+		}
+	}
+	p = sema_add_probe(s, &std_probe_rawtracepoint,
+			   module ? arena_printf(s->arena, "rawtracepoint:%s:%s", module, event)
+				  : arena_printf(s->arena, "rawtracepoint:%s", event),
+			   ap->loc);
+	p->target = module ? arena_strdup(s->arena, module) : NULL;
+	p->func = arena_strdup(s->arena, event);
+	p->section = arena_printf(s->arena, "raw_tp/%s", event);
+	p->prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+	p->data = d;
+	s->res->uses_btf = true;
+}
+
+/* Adds every event of one BTF matching the pattern; collects names for
+ * suggestions when `names` is set. Returns the number added. */
+static int scan_btf(struct sema *s, struct ast_node *ap, const struct btf *btf, const char *module,
+		    const char *pattern, const char ***names, int *nnames, int *cap)
+{
+	uint32_t i, n = btf__type_cnt(btf);
+	uint32_t first = module ? btf__type_cnt(btf__base_btf(btf)) : 1;
+	int added = 0;
+
+	for (i = first; i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i), *proto;
+		const char *nm;
+
+		if (!t || !btf_is_typedef(t))
+			continue;
+		nm = btf__name_by_offset(btf, t->name_off);
+		if (!nm || strncmp(nm, TP_PREFIX, strlen(TP_PREFIX)))
+			continue;
+		nm += strlen(TP_PREFIX);
+		if (names) {
+			if (*nnames + 1 >= *cap) {
+				*cap = *cap ? *cap * 2 : 1024;
+				*names = realloc(*names, sizeof(**names) * (size_t)*cap);
+				if (!*names)
+					return added;
+			}
+			(*names)[(*nnames)++] = nm;
+			(*names)[*nnames] = NULL;
+		}
+		if (fnmatch(pattern, nm, 0))
+			continue;
+		proto = tp_proto(btf, t);
+		if (!proto)
+			continue;
+		add_point(s, ap, btf, module, nm, proto);
+		added++;
+	}
+	return added;
+}
+
+static int rtp_expand(struct sema *s, struct ast_node *ap, const char *spec)
+{
+	const char *rest = strchr(spec, ':'), *colon, *event;
+	const struct btf *vmlinux = std_btf_vmlinux();
+	char module[256] = "";
+	const char **names = NULL;
+	int nnames = 0, cap = 0, matched = 0;
+
+	if (!rest || !rest[1]) {
+		sema_error(s, ap->loc,
+			   "invalid raw tracepoint '%s': expected rawtracepoint:EVENT or "
+			   "rawtracepoint:MODULE:EVENT",
+			   spec);
+		return -1;
+	}
+	rest++;
+	colon = strchr(rest, ':');
+	if (colon && (strchr(colon + 1, ':') || colon == rest || !colon[1] ||
+		      (size_t)(colon - rest) >= sizeof(module))) {
+		sema_error(s, ap->loc,
+			   "invalid raw tracepoint '%s': expected rawtracepoint:EVENT or "
+			   "rawtracepoint:MODULE:EVENT",
+			   spec);
+		return -1;
+	}
+	if (colon) {
+		memcpy(module, rest, (size_t)(colon - rest));
+		module[colon - rest] = '\0';
+	}
+	event = colon ? colon + 1 : rest;
+	if (!vmlinux) {
+		sema_error(s, ap->loc, "raw tracepoints need the kernel's BTF: %s",
+			   "/sys/kernel/btf/vmlinux cannot be read");
+		return -1;
+	}
+	if (!*module || !fnmatch(module, "vmlinux", 0))
+		matched += scan_btf(s, ap, vmlinux, NULL, event, &names, &nnames, &cap);
+	if (*module && strcmp(module, "vmlinux")) {
+		DIR *d = opendir("/sys/kernel/btf");
+		struct dirent *e;
+
+		while (d && (e = readdir(d))) {
+			char path[512];
+			struct btf *mb;
+
+			if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux") ||
+			    fnmatch(module, e->d_name, 0))
+				continue;
+			snprintf(path, sizeof(path), "/sys/kernel/btf/%s", e->d_name);
+			mb = btf__parse_split(path, (struct btf *)vmlinux);
+			if (!mb)
+				continue;
+			matched += scan_btf(s, ap, mb, arena_strdup(s->arena, e->d_name), event,
+					    NULL, NULL, NULL);
+			btf__free(mb);
+		}
+		if (d)
+			closedir(d);
+	}
+	if (!matched) {
+		const char *sug = names ? diag_suggest(event, names) : NULL;
+
+		if (strpbrk(event, "*?[") || strpbrk(module, "*?["))
+			sema_error(s, ap->loc, "no raw tracepoint matches '%s'", spec);
+		else if (*module)
+			sema_error(s, ap->loc, "raw tracepoint '%s:%s' does not exist", module,
+				   event);
+		else
+			sema_error(s, ap->loc, "raw tracepoint '%s' does not exist", event);
+		if (sug)
+			sema_hint(s, "did you mean '%s'?", sug);
+		free(names);
+		return -1;
+	}
+	free(names);
+	return 0;
+}
+
+/* argN: N, or -1 when the name is not of that form. */
+static int arg_index(const char *name)
+{
+	char *end;
+	long v;
+
+	if (strncmp(name, "arg", 3) || name[3] < '0' || name[3] > '9')
+		return -1;
+	v = strtol(name + 3, &end, 10);
+	return *end || v > 64 ? -1 : (int)v;
+}
+
+static int rtp_check_ident(struct sema *s, struct res_probe *p, struct ast_node *n)
+{
+	const struct rtp_data *d = p->data;
+	int i;
+
+	if (!strcmp(n->name, "args")) {
+		if (!d->args) {
+			sema_error(s, n->loc, "'args' is not available in %s: %s", p->spec,
+				   d->why_no_args);
+			sema_hint(s, "use arg0..arg%d (the raw 64-bit arguments)",
+				  d->nargs ? d->nargs - 1 : 0);
+			return -1;
+		}
+		n->type = d->args;
+		return 0;
+	}
+	i = arg_index(n->name);
+	if (i < 0)
+		return 1;
+	if (i >= d->nargs) {
+		sema_error(s, n->loc, "'%s' is out of range: %s has %d argument%s", n->name,
+			   p->spec, d->nargs, d->nargs == 1 ? "" : "s");
+		return -1;
+	}
+	n->type = &ty_u64;
+	return 0;
+}
+
+static LLVMValueRef rtp_lower_ident(struct cg *cg, struct res_probe *p, struct ast_node *n)
+{
+	int i;
+
+	if (!strcmp(n->name, "args"))
+		return LLVMBuildPtrToInt(cg->b, cg->ctx, cg->i64, "");
+	i = arg_index(n->name);
+	return LLVMBuildLoad2(cg->b, cg->i64, cg_gep(cg, cg->ctx, (uint32_t)i * 8), "");
+}
+
+static int rtp_attach(struct rt *rt, struct res_probe *p, struct bpf_program *prog,
+		      const char **hint)
+{
+	struct bpf_link *l = bpf_program__attach_raw_tracepoint(prog, p->func);
+
+	if (!l)
+		return -errno;
+	rt_own_link(rt, l);
+	return 0;
+}
+
+static const char *const rtp_aliases[] = {"rt", NULL};
+
+const struct probe_ops std_probe_rawtracepoint = {
+	.name = "rawtracepoint",
+	.aliases = rtp_aliases,
+	.expand = rtp_expand,
+	.check_ident = rtp_check_ident,
+	.lower_ident = rtp_lower_ident,
+	.attach = rtp_attach,
+};
