@@ -151,10 +151,10 @@ static const struct builtin_ops *const builtins[] = {
 	&std_has_key,
 	&std_len,
 	&std_find,
+	&std_tseries,
 	/* -- maps -- */
 };
 
-	&std_tseries,
 static const struct probe_ops *const probes[] = {
 	&std_probe_begin,
 	&std_probe_end,
