@@ -840,7 +840,11 @@ static struct hk_type *resolve_type(struct sema *s, struct ast_node *ty)
 		t = ty_buffer(s->arena, (uint32_t)ty->uval);
 		sized = true;
 	}
-	if (!t) {
+	if (!t && s->cdefs && (t = cdecl_find(s->cdefs, ty->name))) {
+		/* the script's own C types come before the kernel's */
+		if (t->kind == TY_PTR) /* a typedef of a pointer: casts may change `as` */
+			t = ty_ptr(s->arena, t->elem, t->as);
+	} else if (!t) {
 		/* struct/union/enum and typedef names from the kernel's BTF */
 		const char *hint = NULL;
 
@@ -1778,6 +1782,40 @@ static void finalize_maps(struct sema *s)
 
 /* ---- driver ---------------------------------------------------------------------------- */
 
+/* Types a script's C definitions refer to but do not define: the kernel's. */
+static struct hk_type *cdef_lookup(void *ud, const char *name)
+{
+	return stdlib_btf_type(ud, name, NULL);
+}
+
+/* struct/union/enum/typedef definitions (lang/cdecl.c); errors point into the text. */
+static void check_cdef(struct sema *s, struct ast_node *n)
+{
+	struct cdecl_error err;
+	struct loc l = n->loc;
+	size_t i;
+
+	if (!s->cdefs) {
+		s->cdefs = ARENA_NEW(s->arena, struct cdecl_types);
+		cdecl_init(s->cdefs, s->arena);
+		s->cdefs->lookup = cdef_lookup;
+		s->cdefs->ud = s;
+	}
+	if (!cdecl_parse(s->cdefs, n->str, &err))
+		return;
+	for (i = 0; i < err.offset && n->str[i]; i++) {
+		if (n->str[i] == '\n') {
+			l.first_line++;
+			l.first_column = 1;
+		} else {
+			l.first_column++;
+		}
+	}
+	l.last_line = l.first_line;
+	l.last_column = l.first_column + (int)err.len - 1;
+	diag_error(s->diag, l, "%s", err.msg);
+}
+
 int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *opt,
 	     struct diag_set *diag, struct resources *res)
 {
@@ -1805,7 +1843,7 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 		case AST_CDEF:
 			if (it->str && it->str[0] == '#')
 				break; /* #include/#define: types come from BTF */
-			diag_error(diag, it->loc, "C type definitions are not supported yet");
+			check_cdef(&s, it);
 			break;
 		case AST_PROBE:
 			break;

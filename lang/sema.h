@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include "arena.h"
+#include "cdecl.h"
 #include "ast.h"
 #include "diag.h"
 #include "resources.h"
@@ -56,6 +57,7 @@ struct sema {
 	struct ptrvec maps;		 /* struct res_map *, by first mention */
 	struct ast_node *map_assign_rhs; /* the aggregation call being assigned, if any */
 	void *btf_cache;		 /* stdlib/btf_types.c: kernel types converted so far */
+	struct cdecl_types *cdefs;	 /* lang/cdecl.c: the script's C type definitions */
 };
 
 /* Checks prog and fills res (zeroed by the caller). Returns 0 or -1 (errors in diag). */
