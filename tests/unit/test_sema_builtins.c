@@ -8,58 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "lang/arena.h"
-#include "lang/diag.h"
-#include "lang/modules.h"
-#include "lang/sema.h"
-#include "lang/types.h"
-#include "parser/parse.h"
-
-struct run {
-	struct arena a;
-	struct source_set src;
-	struct diag_set d;
-	struct resources res;
-	int rc;
-};
+#include "sema_fixture.h"
 
 static void run(struct run *r, const char *text, bool has_child)
 {
 	struct sema_options opt = {0};
-	struct ast_node *prog;
-	int id;
 
-	memset(r, 0, sizeof(*r));
-	arena_init(&r->a);
-	source_init(&r->src, &r->a);
-	diag_init(&r->d, &r->src);
 	opt.has_child = has_child;
-	id = source_add(&r->src, "stdin", text, strlen(text));
-	prog = parse_program(&r->a, &r->src, id, &r->d);
-	r->rc = prog ? sema_run(&r->a, prog, &opt, &r->d, &r->res) : -2;
-}
-
-static void done(struct run *r)
-{
-	diag_free(&r->d);
-	arena_free(&r->a);
-}
-
-/* "KEY -> VALUE" of a user map, or "(none)". */
-static const char *map_types(struct run *r, const char *name)
-{
-	int i;
-
-	for (i = 0; i < r->res.nmaps; i++) {
-		struct res_map *m = r->res.maps[i];
-
-		if (!m->internal && !strcmp(m->name, name))
-			return arena_printf(&r->a, "%s -> %s",
-					    m->key ? ty_name(&r->a, m->key) : "-",
-					    ty_name(&r->a, m->value));
-	}
-	return "(none)";
+	sema_fixture_run(r, text, &opt);
 }
 
 /* The program checks, with -c CMD when child is set; @x gets type want. */

@@ -9,43 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
-#include "lang/arena.h"
-#include "lang/diag.h"
-#include "lang/modules.h"
-#include "lang/sema.h"
-#include "lang/types.h"
-#include "parser/parse.h"
-
-struct run {
-	struct arena a;
-	struct source_set src;
-	struct diag_set d;
-	struct resources res;
-	int rc;
-};
+#include "sema_fixture.h"
 
 static void run_opt(struct run *r, const char *text, bool unsafe, bool quiet_warnings)
 {
 	struct sema_options opt = {0};
-	struct ast_node *prog;
-	int id;
 
-	memset(r, 0, sizeof(*r));
-	arena_init(&r->a);
-	source_init(&r->src, &r->a);
-	diag_init(&r->d, &r->src);
 	opt.unsafe = unsafe;
 	opt.quiet_warnings = quiet_warnings;
-	id = source_add(&r->src, "stdin", text, strlen(text));
-	prog = parse_program(&r->a, &r->src, id, &r->d);
-	r->rc = prog ? sema_run(&r->a, prog, &opt, &r->d, &r->res) : -2;
-}
-
-static void done(struct run *r)
-{
-	diag_free(&r->d);
-	arena_free(&r->a);
+	sema_fixture_run(r, text, &opt);
 }
 
 /* The value type of a user map, or "(none)". */
