@@ -108,3 +108,16 @@ struct res_map *std_map_arg(struct sema *s, struct ast_node *call)
 		sema_error(s, a->loc, "undefined map '%s': it is never assigned", a->name);
 	return NULL;
 }
+
+void std_agg_add_combine(struct cg *cg, const struct hk_type *t, LLVMValueRef acc, LLVMValueRef cpu)
+{
+	LLVMValueRef a = LLVMBuildLoad2(cg->b, cg->i64, acc, "");
+
+	LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, a, LLVMBuildLoad2(cg->b, cg->i64, cpu, ""), ""),
+		       acc);
+}
+
+LLVMValueRef std_agg_load_result(struct cg *cg, const struct hk_type *t, LLVMValueRef acc)
+{
+	return LLVMBuildLoad2(cg->b, cg->i64, acc, "");
+}

@@ -25,6 +25,12 @@ int std_want_int(struct sema *s, struct ast_node *call, int i);
  * after an error. */
 struct res_map *std_map_arg(struct sema *s, struct ast_node *call);
 
+/* agg_ops.lower_combine/lower_result for aggregations whose value is one
+ * u64 summed over the CPUs (count, sum). */
+void std_agg_add_combine(struct cg *cg, const struct hk_type *t, LLVMValueRef acc,
+			 LLVMValueRef cpu);
+LLVMValueRef std_agg_load_result(struct cg *cg, const struct hk_type *t, LLVMValueRef acc);
+
 /* The declarations of every module, for the registry. */
 #define STD_BUILTIN(x) extern const struct builtin_ops std_##x
 #define STD_PROBE(x)   extern const struct probe_ops std_probe_##x

@@ -34,20 +34,6 @@ static void count_update(struct cg *cg, struct ast_node *call, LLVMValueRef p, L
 	LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, old, cg_const(cg, 1), ""), p);
 }
 
-/* Reading in BPF: the CPUs' values added up. */
-static void add_combine(struct cg *cg, const struct hk_type *t, LLVMValueRef acc, LLVMValueRef cpu)
-{
-	LLVMValueRef a = LLVMBuildLoad2(cg->b, cg->i64, acc, "");
-
-	LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, a, LLVMBuildLoad2(cg->b, cg->i64, cpu, ""), ""),
-		       acc);
-}
-
-static LLVMValueRef load_result(struct cg *cg, const struct hk_type *t, LLVMValueRef acc)
-{
-	return LLVMBuildLoad2(cg->b, cg->i64, acc, "");
-}
-
 const struct agg_ops std_agg_count = {
 	.name = "count",
 	.type_name = "count_t",
@@ -60,8 +46,8 @@ const struct agg_ops std_agg_count = {
 	.json_type = "map",
 	.print_json = u64_print,
 	.lower_update = count_update,
-	.lower_combine = add_combine,
-	.lower_result = load_result,
+	.lower_combine = std_agg_add_combine,
+	.lower_result = std_agg_load_result,
 };
 
 static int count_check(struct sema *s, struct ast_node *n)

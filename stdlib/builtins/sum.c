@@ -39,20 +39,6 @@ static void sum_update(struct cg *cg, struct ast_node *call, LLVMValueRef p, LLV
 	LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, old, args[0], ""), p);
 }
 
-/* Reading in BPF: the CPUs' values added up. */
-static void add_combine(struct cg *cg, const struct hk_type *t, LLVMValueRef acc, LLVMValueRef cpu)
-{
-	LLVMValueRef a = LLVMBuildLoad2(cg->b, cg->i64, acc, "");
-
-	LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, a, LLVMBuildLoad2(cg->b, cg->i64, cpu, ""), ""),
-		       acc);
-}
-
-static LLVMValueRef load_result(struct cg *cg, const struct hk_type *t, LLVMValueRef acc)
-{
-	return LLVMBuildLoad2(cg->b, cg->i64, acc, "");
-}
-
 const struct agg_ops std_agg_sum = {
 	.name = "sum",
 	.type_name = "sum_t",
@@ -64,8 +50,8 @@ const struct agg_ops std_agg_sum = {
 	.json_type = "map",
 	.print_json = sum_print,
 	.lower_update = sum_update,
-	.lower_combine = add_combine,
-	.lower_result = load_result,
+	.lower_combine = std_agg_add_combine,
+	.lower_result = std_agg_load_result,
 };
 
 static int sum_check(struct sema *s, struct ast_node *n)
