@@ -752,6 +752,24 @@ static struct hk_type *check_incdec(struct sema *s, struct ast_node *n)
 	return n->type = t;
 }
 
+/* "T has no field 'x'" (the probe context is called args), with the closest
+ * field name as a suggestion. */
+static void no_such_field(struct sema *s, struct loc loc, const struct hk_type *t, const char *name)
+{
+	const char *names[256];
+	const char *sug;
+	int i, k = 0;
+
+	for (i = 0; i < t->nfields && k < 255; i++)
+		if (t->fields[i].name)
+			names[k++] = t->fields[i].name;
+	names[k] = NULL;
+	sema_error(s, loc, "%s has no field '%s'", t->is_ctx ? "args" : ty_name(s->arena, t), name);
+	sug = diag_suggest(name, names);
+	if (sug)
+		sema_hint(s, "did you mean '%s'?", sug);
+}
+
 static struct hk_type *check_field(struct sema *s, struct ast_node *n)
 {
 	struct hk_type *t = check_expr(s, n->lhs);
@@ -786,19 +804,7 @@ static struct hk_type *check_field(struct sema *s, struct ast_node *n)
 	}
 	f = ty_field_find(t, n->name);
 	if (!f) {
-		const char *names[256];
-		const char *sug;
-		int i, k = 0;
-
-		for (i = 0; i < t->nfields && k < 255; i++)
-			if (t->fields[i].name)
-				names[k++] = t->fields[i].name;
-		names[k] = NULL;
-		sema_error(s, n->loc, "%s has no field '%s'",
-			   t->is_ctx ? "args" : ty_name(s->arena, t), n->name);
-		sug = diag_suggest(n->name, names);
-		if (sug)
-			sema_hint(s, "did you mean '%s'?", sug);
+		no_such_field(s, n->loc, t, n->name);
 		return n->type = &ty_none;
 	}
 	return n->type = f->type;
@@ -895,18 +901,7 @@ static struct hk_type *check_offsetof(struct sema *s, struct ast_node *n)
 		}
 		f = ty_field_find(t, name);
 		if (!f) {
-			const char *names[256];
-			const char *sug;
-			int i, k = 0;
-
-			for (i = 0; i < t->nfields && k < 255; i++)
-				if (t->fields[i].name)
-					names[k++] = t->fields[i].name;
-			names[k] = NULL;
-			sema_error(s, n->loc, "%s has no field '%s'", ty_name(s->arena, t), name);
-			sug = diag_suggest(name, names);
-			if (sug)
-				sema_hint(s, "did you mean '%s'?", sug);
+			no_such_field(s, n->loc, t, name);
 			return n->type = &ty_none;
 		}
 		if (f->bit_size) {

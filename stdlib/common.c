@@ -2,6 +2,7 @@
  * common.c - event layout and argument checks shared by stdlib modules.
  */
 #include "stdlib.h"
+#include "../lang/format.h"
 
 #include <string.h>
 
@@ -120,4 +121,69 @@ void std_agg_add_combine(struct cg *cg, const struct hk_type *t, LLVMValueRef ac
 LLVMValueRef std_agg_load_result(struct cg *cg, const struct hk_type *t, LLVMValueRef acc)
 {
 	return LLVMBuildLoad2(cg->b, cg->i64, acc, "");
+}
+
+#define STD_FORMAT_MAX_ARGS 64
+
+/* Can a value of type t be printed by a conversion of kind c? */
+static bool format_arg_fits(enum fmt_conv c, const struct hk_type *t)
+{
+	switch (c) {
+	case FMT_INT:
+	case FMT_UINT:
+	case FMT_CHAR:
+	case FMT_PTR:
+		return ty_is_int(t) || t->kind == TY_PTR || t->kind == TY_KSYM;
+	case FMT_STR:
+		return true; /* every value has a text form */
+	case FMT_BUF:
+		return t->kind == TY_BUFFER || t->kind == TY_STRING;
+	}
+	return false;
+}
+
+int std_check_format(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *f = n->body, *a;
+	struct fmt_spec specs[STD_FORMAT_MAX_ARGS];
+	const char *err = NULL;
+	size_t err_off = 0;
+	int want, have = ast_list_len(f ? f->next : NULL), i, rc = 0;
+
+	n->type = &ty_none;
+	if (!f || f->kind != AST_STR) {
+		sema_error(s, f ? f->loc : n->loc, "%s() needs a string literal as its format",
+			   n->name);
+		return -1;
+	}
+	for (a = f->next; a; a = a->next)
+		if (sema_expr(s, a)->kind == TY_NONE)
+			rc = -1;
+	if (rc)
+		return -1;
+	if (have > STD_FORMAT_MAX_ARGS) {
+		sema_error(s, n->loc, "%s() takes at most %d arguments after its format", n->name,
+			   STD_FORMAT_MAX_ARGS);
+		return -1;
+	}
+	want = fmt_parse(f->str, specs, STD_FORMAT_MAX_ARGS, &err, &err_off);
+	if (want < 0) {
+		sema_error(s, f->loc, "invalid format string: %s (at offset %zu)", err, err_off);
+		return -1;
+	}
+	if (want != have) {
+		sema_error(s, n->loc, "the format string takes %d argument%s, but %d %s given",
+			   want, want == 1 ? "" : "s", have, have == 1 ? "is" : "are");
+		return -1;
+	}
+	for (a = f->next, i = 0; a; a = a->next, i++) {
+		if (!format_arg_fits(specs[i].conv, a->type)) {
+			sema_error(s, a->loc, "%%%c expects %s, but this argument is %s",
+				   specs[i].conv_char,
+				   specs[i].conv == FMT_BUF ? "a buffer" : "an integer",
+				   ty_name(s->arena, a->type));
+			rc = -1;
+		}
+	}
+	return rc;
 }

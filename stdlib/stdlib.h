@@ -31,6 +31,11 @@ void std_agg_add_combine(struct cg *cg, const struct hk_type *t, LLVMValueRef ac
 			 LLVMValueRef cpu);
 LLVMValueRef std_agg_load_result(struct cg *cg, const struct hk_type *t, LLVMValueRef acc);
 
+/* Checks a printf-style call (printf, cat, system, errorf...): a string
+ * literal format, as many arguments as it takes, each of a type its
+ * conversion can print. 0 or -1 after a diagnostic. */
+int std_check_format(struct sema *s, struct ast_node *call);
+
 /* The declarations of every module, for the registry. */
 #define STD_BUILTIN(x) extern const struct builtin_ops std_##x
 #define STD_PROBE(x)   extern const struct probe_ops std_probe_##x
