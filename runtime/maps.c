@@ -103,7 +103,7 @@ static int raw_read(const struct rt *rt, const struct res_map *m, int fd, struct
 			memcpy(k, &i, 4);
 			if (bpf_map_lookup_elem(fd, k, v))
 				continue;
-			if (all_zero(v, r->vlen))
+			if (all_zero(v, r->vlen) && !(rt->map_zeroed && rt->map_zeroed[m->id]))
 				continue;
 			r->n++;
 		}
@@ -282,6 +282,9 @@ static int map_reset(struct rt *rt, const struct res_map *m, bool del)
 						  kind_is_array(m->kind) ? BPF_ANY : BPF_EXIST);
 		(void)err; /* a key deleted meanwhile is fine */
 	}
+	/* An array slot zeroed by zero() stays shown (as 0); clear() unsets it. */
+	if (kind_is_array(m->kind) && rt->map_zeroed && m->id >= 0)
+		rt->map_zeroed[m->id] = !del && (r.n > 0 || rt->map_zeroed[m->id]);
 	free(zero);
 	raw_free(&r);
 	return 0;

@@ -756,7 +756,8 @@ static int phase_load(struct rt *rt)
 	}
 
 	rt->map_fd = malloc((res->nmaps ? res->nmaps : 1) * sizeof(*rt->map_fd));
-	if (!rt->map_fd)
+	rt->map_zeroed = calloc(res->nmaps ? res->nmaps : 1, sizeof(*rt->map_zeroed));
+	if (!rt->map_fd || !rt->map_zeroed)
 		return -ENOMEM;
 	for (int i = 0; i < res->nmaps; i++) {
 		const struct res_map *m = res->maps[i];
@@ -1172,6 +1173,7 @@ static void rt_destroy(struct rt *rt)
 	free(rt->prog_logs);
 	free(rt->log_buf);
 	free(rt->map_fd);
+	free(rt->map_zeroed);
 	free(rt->defer);
 	free(rt->warned);
 	free(rt->links);

@@ -30,6 +30,9 @@ struct rt {
 	struct out out;
 	struct bpf_object *obj;
 	int *map_fd;
+	/* Per map: zero() ran on a per-CPU array slot that means "unset" when all
+	 * zero (keyless count): print it as 0 from then on, as bpftrace does. */
+	bool *map_zeroed;
 	int ncpus;
 	struct ring_buffer *rb;
 
