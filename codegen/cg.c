@@ -1499,6 +1499,7 @@ int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
 		diag_error_noloc(d, "codegen: %s", cg.o.errmsg);
 		goto out;
 	}
+	cg.o.license = res->config.license;
 	cg.b = LLVMCreateBuilderInContext(cg.o.ctx);
 	cg.i1 = LLVMInt1TypeInContext(cg.o.ctx);
 	cg.i8 = LLVMInt8TypeInContext(cg.o.ctx);

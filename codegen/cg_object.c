@@ -436,12 +436,13 @@ LLVMValueRef cg_helper_call(struct cg_object *o, LLVMBuilderRef b, int helper_id
 
 static void add_license(struct cg_object *o)
 {
-	static const char gpl[] = "GPL";
+	const char *lic = o->license ? o->license : "GPL";
 	LLVMValueRef init, g;
 
 	if (LLVMGetNamedGlobal(o->mod, "_license"))
 		return;
-	init = LLVMConstStringInContext(o->ctx, gpl, sizeof(gpl) - 1, 0);
+	/* With its NUL: the kernel reads a C string. */
+	init = LLVMConstStringInContext(o->ctx, lic, (unsigned)strlen(lic), 0);
 	g = LLVMAddGlobal(o->mod, LLVMTypeOf(init), "_license");
 	LLVMSetInitializer(g, init);
 	LLVMSetSection(g, "license");

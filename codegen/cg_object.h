@@ -30,6 +30,7 @@ struct cg_object { /* one module being built */
 	LLVMDIBuilderRef di;
 	LLVMMetadataRef di_file, di_cu;
 	LLVMTargetMachineRef tm;
+	const char *license; /* the object's license section; NULL: "GPL" */
 	/* private to cg_object.c */
 	LLVMMetadataRef di_int32, di_prog_type; /* "int" for map defs; i64(void *) */
 	LLVMTypeRef prog_type;			/* i64 (ptr) */

@@ -98,15 +98,32 @@ struct res_probe {
 	struct loc loc;	       /* the attach point in the source */
 };
 
+/* The three-way switch of bpftrace's unstable_* config keys. */
+enum hk_unstable { HK_UNSTABLE_ERROR, HK_UNSTABLE_WARN, HK_UNSTABLE_ENABLE };
+
+/* bpftrace's config variables (lang/config.c holds the defaults and the
+ * table of keys). */
 struct hk_config {
-	uint32_t max_strlen;	       /* 1024 */
-	uint32_t max_map_keys;	       /* 4096 */
-	uint32_t max_cat_bytes;	       /* 10240 */
-	uint32_t perf_rb_pages;	       /* 0: automatic */
-	bool print_maps_on_exit;       /* true */
-	const char *str_trunc_trailer; /* ".." */
-	const char *stack_mode;	       /* "bpftrace" */
-	const char *missing_probes;    /* "error" */
+	uint32_t max_strlen;		/* 1024 */
+	uint32_t max_map_keys;		/* 4096 */
+	uint32_t max_cat_bytes;		/* 10240 */
+	uint32_t max_probes;		/* 1024: attach points */
+	uint32_t max_bpf_progs;		/* 1024 */
+	uint32_t log_size;		/* 1000000: verifier log buffer */
+	uint32_t on_stack_limit;	/* 32 */
+	uint32_t perf_rb_pages;		/* 0: automatic */
+	bool print_maps_on_exit;	/* true */
+	bool cpp_demangle;		/* true */
+	bool lazy_symbolication;	/* true */
+	bool use_blazesym;		/* false: accepted, hawk has its own symbolizer */
+	bool show_debug_info;		/* false */
+	const char *str_trunc_trailer;	/* ".." */
+	const char *stack_mode;		/* "bpftrace" */
+	const char *missing_probes;	/* "error" */
+	const char *cache_user_symbols; /* "PER_PID" */
+	const char *license;		/* "GPL" */
+	enum hk_unstable unstable_tseries, unstable_dw_ustack;	       /* warn */
+	enum hk_unstable unstable_typeinfo, unstable_import_statement; /* error */
 };
 
 struct resources {

@@ -12,6 +12,7 @@
  * nothing is printed here: problems go to the diagnostics set.
  */
 #include "sema.h"
+#include "config.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -65,6 +66,20 @@ void sema_warn(struct sema *s, struct loc loc, const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport(s, DIAG_WARNING, loc, fmt, ap);
 	va_end(ap);
+}
+
+int sema_missing_probe(struct sema *s, struct loc loc, const char *fmt, ...)
+{
+	const char *mode = s->res->config.missing_probes;
+	bool error = !mode || !strcmp(mode, "error");
+	va_list ap;
+
+	if (mode && !strcmp(mode, "ignore"))
+		return 0;
+	va_start(ap, fmt);
+	vreport(s, error ? DIAG_ERROR : DIAG_WARNING, loc, fmt, ap);
+	va_end(ap);
+	return error ? -1 : 0;
 }
 
 void sema_hint(struct sema *s, const char *fmt, ...)
@@ -1546,6 +1561,8 @@ static void expand_probe(struct sema *s, struct ast_node *probe)
 
 static void check_probe(struct sema *s, struct ast_node *probe)
 {
+	if (!probe->sema_id)
+		return; /* every attach point left out (missing_probes = warn | ignore) */
 	s->probe = probe;
 	s->points = probe->sema_data;
 	s->npoints = probe->sema_id;
@@ -1559,98 +1576,6 @@ static void check_probe(struct sema *s, struct ast_node *probe)
 }
 
 /* ---- config ---------------------------------------------------------------------- */
-
-static void check_config(struct sema *s, struct ast_node *cfg)
-{
-	struct hk_config *c = &s->res->config;
-	struct ast_node *a;
-
-	for (a = cfg->body; a; a = a->next) {
-		const char *key = a->lhs->name;
-		int64_t v = 0;
-		bool is_int = a->rhs->kind == AST_INT || a->rhs->kind == AST_BOOL;
-
-		v = a->rhs->ival;
-		if (!strcmp(key, "max_strlen") || !strcmp(key, "strlen")) {
-			if (!strcmp(key, "strlen"))
-				diag_warn(s->diag, a->lhs->loc,
-					  "config 'strlen' is renamed: use 'max_strlen'");
-			if (!is_int || v < 1 || v > 65536) {
-				diag_error(s->diag, a->rhs->loc,
-					   "max_strlen must be an integer from 1 to 65536");
-				continue;
-			}
-			c->max_strlen = (uint32_t)v;
-		} else if (!strcmp(key, "max_map_keys") || !strcmp(key, "map_keys_max")) {
-			if (!is_int || v < 1) {
-				diag_error(s->diag, a->rhs->loc,
-					   "max_map_keys must be a positive integer");
-				continue;
-			}
-			c->max_map_keys = (uint32_t)v;
-		} else if (!strcmp(key, "print_maps_on_exit")) {
-			if (!is_int) {
-				diag_error(s->diag, a->rhs->loc,
-					   "print_maps_on_exit must be true or false");
-				continue;
-			}
-			c->print_maps_on_exit = v != 0;
-		} else if (!strcmp(key, "max_cat_bytes") || !strcmp(key, "perf_rb_pages")) {
-			if (!is_int || v < 0) {
-				diag_error(s->diag, a->rhs->loc,
-					   "%s must be a non-negative integer", key);
-				continue;
-			}
-			if (key[0] == 'm')
-				c->max_cat_bytes = (uint32_t)v;
-			else
-				c->perf_rb_pages = (uint32_t)v;
-		} else if (!strcmp(key, "str_trunc_trailer")) {
-			if (a->rhs->kind != AST_STR) {
-				diag_error(s->diag, a->rhs->loc,
-					   "str_trunc_trailer must be a string");
-				continue;
-			}
-			c->str_trunc_trailer = a->rhs->str;
-		} else if (!strcmp(key, "missing_probes") || !strcmp(key, "stack_mode")) {
-			const char *val = a->rhs->kind == AST_STR     ? a->rhs->str
-					  : a->rhs->kind == AST_IDENT ? a->rhs->name
-								      : NULL;
-			if (!val) {
-				diag_error(s->diag, a->rhs->loc, "%s must be a name", key);
-				continue;
-			}
-			if (key[0] == 'm')
-				c->missing_probes = val;
-			else
-				c->stack_mode = val;
-		} else {
-			static const char *const keys[] = {
-				"max_strlen",	  "max_map_keys",	"max_cat_bytes",
-				"perf_rb_pages",  "print_maps_on_exit", "str_trunc_trailer",
-				"missing_probes", "stack_mode",		NULL};
-			const char *sug = diag_suggest(key, keys);
-
-			diag_error(s->diag, a->lhs->loc, "unknown config key '%s'", key);
-			if (sug)
-				diag_hint(s->diag, "did you mean '%s'?", sug);
-		}
-	}
-}
-
-static void env_config(struct hk_config *c)
-{
-	const char *v = getenv("BPFTRACE_MAX_STRLEN");
-
-	if (v && atoi(v) > 0)
-		c->max_strlen = (uint32_t)atoi(v);
-	v = getenv("BPFTRACE_MAX_MAP_KEYS");
-	if (v && atoi(v) > 0)
-		c->max_map_keys = (uint32_t)atoi(v);
-	v = getenv("BPFTRACE_PRINT_MAPS_ON_EXIT");
-	if (v)
-		c->print_maps_on_exit = !(!strcmp(v, "0") || !strcmp(v, "false"));
-}
 
 /* ---- maps ---------------------------------------------------------------------------- */
 
@@ -1822,18 +1747,12 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 	s.diag = diag;
 	s.res = res;
 	s.opt = opt;
-	res->config.max_strlen = 1024;
-	res->config.max_map_keys = 4096;
-	res->config.max_cat_bytes = 10240;
-	res->config.print_maps_on_exit = true;
-	res->config.str_trunc_trailer = "..";
-	res->config.stack_mode = "bpftrace";
-	res->config.missing_probes = "error";
+	config_defaults(&res->config);
 
 	for (it = prog->body; it; it = it->next) {
 		switch (it->kind) {
 		case AST_CONFIG:
-			check_config(&s, it);
+			config_apply_block(diag, &res->config, it);
 			break;
 		case AST_CDEF:
 			if (it->str && it->str[0] == '#')
@@ -1860,7 +1779,7 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 			break;
 		}
 	}
-	env_config(&res->config);
+	config_apply_env(diag, &res->config);
 
 	res->ringbuf = internal_map(&s, "ringbuf", "hawk_ringbuf", RM_RINGBUF);
 	res->ringbuf_size =
@@ -1883,6 +1802,18 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 		return -1;
 	if (!res->nprobes) {
 		diag_error_noloc(diag, "the program has no probes");
+		return -1;
+	}
+	/* Each attach point is one BPF program here, so both limits apply. */
+	if ((uint32_t)res->nprobes > res->config.max_probes ||
+	    (uint32_t)res->nprobes > res->config.max_bpf_progs) {
+		bool p = res->config.max_probes <= res->config.max_bpf_progs;
+
+		diag_error_noloc(diag, "the program has %d attach points, more than config %s = %u",
+				 res->nprobes, p ? "max_probes" : "max_bpf_progs",
+				 p ? res->config.max_probes : res->config.max_bpf_progs);
+		diag_hint(diag, "narrow the wildcards, or raise the limit (BPFTRACE_%s)",
+			  p ? "MAX_PROBES" : "MAX_BPF_PROGS");
 		return -1;
 	}
 

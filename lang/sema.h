@@ -88,6 +88,12 @@ void sema_warn(struct sema *s, struct loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void sema_note(struct sema *s, struct loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A probe whose target does not exist (no such tracepoint, function...):
+ * under config missing_probes = error an error (returns -1: the caller adds
+ * its notes and fails), under warn a warning, under ignore nothing (both
+ * return 0: the caller leaves the attach point out and goes on). */
+int sema_missing_probe(struct sema *s, struct loc loc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* A note without a location ("note: did you mean 'count'?"). */
 void sema_hint(struct sema *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The n-th argument of a call (0-based) or NULL. */

@@ -474,7 +474,9 @@ static int phase_open(struct rt *rt, const void *elf, size_t len)
 	const struct resources *res = rt->res;
 	int err;
 
-	rt->log_size = LOG_BUF_SIZE;
+	/* config log_size (bpftrace's default 1000000) or at least what a
+	 * failing program's log needs for the mapped error. */
+	rt->log_size = res->config.log_size > LOG_BUF_SIZE ? res->config.log_size : LOG_BUF_SIZE;
 	rt->log_buf = malloc(rt->log_size); /* untouched unless a load fails */
 	if (!rt->log_buf)
 		return -ENOMEM;
@@ -1009,6 +1011,9 @@ static int run_special(struct rt *rt, bool begin)
 
 static int phase_attach(struct rt *rt)
 {
+	const char *mp = rt->res->config.missing_probes;
+	int missing = mp && !strcmp(mp, "warn") ? 1 : mp && !strcmp(mp, "ignore") ? 2 : 0;
+
 	for (int i = 0; i < rt->res->nprobes; i++) {
 		const struct res_probe *p = rt->res->probes[i];
 		const char *h = NULL;
@@ -1024,6 +1029,17 @@ static int phase_attach(struct rt *rt)
 			return -EOPNOTSUPP;
 		}
 		err = p->ops->attach(rt, (struct res_probe *)p, probe_prog(rt, p), &h);
+		if (err && missing) {
+			/* config missing_probes = warn | ignore: go on without it. */
+			if (missing == 1) {
+				fflush(rt->out.f);
+				fprintf(stderr,
+					"hawk: warning: probe '%s' skipped: failed to attach: %s\n",
+					p->spec, strerror(err < 0 ? -err : err));
+			}
+			rt->nskipped++;
+			continue;
+		}
 		if (err) {
 			error_at(rt, p->loc, "probe '%s': failed to attach: %s", p->spec,
 				 strerror(err < 0 ? -err : err));
@@ -1244,7 +1260,7 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 		goto out;
 	}
 	if (!opt->quiet && !sig_received)
-		out_attached(&rt->out, res->nprobes);
+		out_attached(&rt->out, res->nprobes - rt->nskipped);
 
 	/* poll: the begin events first, then the ring buffer until a stop */
 	rt->phase = RT_PH_RUN;

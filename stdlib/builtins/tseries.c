@@ -407,19 +407,26 @@ const struct agg_ops std_agg_tseries = {
 };
 
 /* bpftrace's unstable feature warning, once per program. */
-static void warn_unstable(struct sema *s, struct ast_node *n)
+static int warn_unstable(struct sema *s, struct ast_node *n)
 {
 	static const char msg[] = "Script is using an unstable feature. To prevent this warning "
 				  "you must explicitly enable the unstable feature in the config "
 				  "e.g. unstable_tseries=enable";
 	int i;
 
-	if (s->quiet)
-		return;
+	if (s->res->config.unstable_tseries == HK_UNSTABLE_ENABLE || s->quiet)
+		return 0;
+	if (s->res->config.unstable_tseries == HK_UNSTABLE_ERROR) {
+		sema_error(s, n->loc,
+			   "tseries() is an unstable feature and config unstable_tseries = error");
+		diag_hint(s->diag, "set unstable_tseries = enable (or warn) in the config block");
+		return -1;
+	}
 	for (i = 0; i < s->diag->n; i++)
 		if (s->diag->items[i].level == DIAG_WARNING && !strcmp(s->diag->items[i].msg, msg))
-			return;
+			return 0;
 	sema_warn(s, n->loc, "%s", msg);
+	return 0;
 }
 
 static int ts_check(struct sema *s, struct ast_node *n)
@@ -461,7 +468,8 @@ static int ts_check(struct sema *s, struct ast_node *n)
 			return -1;
 		}
 	}
-	warn_unstable(s, n);
+	if (warn_unstable(s, n) < 0)
+		return -1;
 	t = ty_agg(s->arena, &std_agg_tseries, (uint32_t)num * sizeof(struct ts_slot));
 	t->is_signed = n->body->type->kind == TY_INT && n->body->type->is_signed;
 	t->agg_arg = (uint32_t)mode;

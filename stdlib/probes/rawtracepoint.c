@@ -274,13 +274,20 @@ static int rtp_expand(struct sema *s, struct ast_node *ap, const char *spec)
 	if (!matched) {
 		const char *sug = names ? diag_suggest(event, names) : NULL;
 
+		int rc;
+
 		if (strpbrk(event, "*?[") || strpbrk(module, "*?["))
-			sema_error(s, ap->loc, "no raw tracepoint matches '%s'", spec);
+			rc = sema_missing_probe(s, ap->loc, "no raw tracepoint matches '%s'", spec);
 		else if (*module)
-			sema_error(s, ap->loc, "raw tracepoint '%s:%s' does not exist", module,
-				   event);
+			rc = sema_missing_probe(s, ap->loc, "raw tracepoint '%s:%s' does not exist",
+						module, event);
 		else
-			sema_error(s, ap->loc, "raw tracepoint '%s' does not exist", event);
+			rc = sema_missing_probe(s, ap->loc, "raw tracepoint '%s' does not exist",
+						event);
+		if (rc == 0) {
+			free(names);
+			return 0;
+		}
 		if (sug)
 			sema_hint(s, "did you mean '%s'?", sug);
 		free(names);

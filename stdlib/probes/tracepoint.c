@@ -187,7 +187,9 @@ static int tp_expand(struct sema *s, struct ast_node *ap, const char *spec)
 	if (!has_glob(cat) && !has_glob(name)) {
 		if (add_point(s, ap, tracefs, cat, name) == 0)
 			return 0;
-		sema_error(s, ap->loc, "tracepoint '%s:%s' does not exist", cat, name);
+		if (sema_missing_probe(s, ap->loc, "tracepoint '%s:%s' does not exist", cat,
+				       name) == 0)
+			return 0;
 		snprintf(path, sizeof(path), "%s/events/%s", tracefs, cat);
 		if (access(path, F_OK) != 0)
 			sema_note(s, ap->loc,
