@@ -384,6 +384,56 @@ static struct scope_var *scope_declare(struct sema *s, struct ast_node *var, str
 	return v;
 }
 
+/*
+ * `$x` read before its first assignment (bpftrace 0.23+): the variable of a
+ * later `$x = ...` in the same statement list or an enclosing one, typed
+ * by what the quiet pass learned from that assignment; it reads as zero
+ * until assigned (codegen zeroes it on entry).
+ * NULL when there is no such assignment.
+ */
+static struct scope_var *declare_before_assign(struct sema *s, struct ast_node *n)
+{
+	struct scope_var *v = NULL;
+	struct hk_type *t = NULL;
+	struct scope *sc = NULL, *saved;
+	int i, frame = 0, max = (int)(sizeof(s->blocks) / sizeof(s->blocks[0]));
+
+	for (i = (s->nblocks < max ? s->nblocks : max) - 1; i >= 0 && !sc; i--) {
+		struct ast_node *st;
+
+		for (st = s->blocks[i].cur; st; st = st->next)
+			if (st->kind == AST_ASSIGN && st->op == '=' && st->lhs->kind == AST_VAR &&
+			    !strcmp(st->lhs->name, n->name)) {
+				if (st->lhs->sema_var && st->lhs->sema_var->type)
+					t = st->lhs->sema_var->type;
+				sc = s->blocks[i].scope;
+				frame = i;
+				break;
+			}
+	}
+	if (!sc || !t)
+		return NULL;
+	saved = s->scope;
+	s->scope = sc;
+	v = scope_declare(s, n, t);
+	s->scope = saved;
+	if (!s->quiet) {
+		struct ast_node *let = ast_new(s->arena, AST_LET, n->loc);
+		struct ast_node *var = ast_new(s->arena, AST_VAR, n->loc);
+
+		var->name = n->name;
+		var->sema_var = v;
+		var->type = t;
+		let->lhs = var;
+		let->sema_data = v; /* checked already: check_stmt skips it */
+		let->next = s->blocks[frame].zero;
+		s->blocks[frame].zero = let;
+	}
+	sema_warn(s, n->loc, "variable '%s' is used before it is assigned: it reads as zero",
+		  n->name);
+	return v;
+}
+
 /* ---- types of values that are stored (maps, variables, events) ----------- */
 
 /* Integers are kept as 64-bit values in registers; stored values keep the
@@ -1053,9 +1103,16 @@ static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
 	case AST_VAR: {
 		struct scope_var *v = scope_find(s, n->name);
 
+		if (!v)
+			v = declare_before_assign(s, n);
 		if (!v || !v->type) {
 			sema_error(s, n->loc, "variable '%s' is used before it is assigned",
 				   n->name);
+			sema_hint(
+				s,
+				"a variable is read as zero before its first assignment only when "
+				"that assignment comes later in the same block or an enclosing "
+				"one");
 			return n->type = &ty_none;
 		}
 		n->sema_var = v;
@@ -1365,12 +1422,20 @@ static void check_stmt(struct sema *s, struct ast_node *n)
 	case AST_LET: {
 		struct hk_type *declared = NULL, *t;
 
+		if (n->sema_data)
+			break; /* made by declare_before_assign: its variable is declared */
 		if (n->vtype && !(declared = resolve_type(s, n->vtype)))
 			break;
 		if (!n->rhs) {
-			/* `let $x;` gets its type from its first assignment */
+			/* `let $x;` gets its type from its first assignment; the quiet
+			 * pass left that type on the node, so a read before the
+			 * assignment has a type (and reads zero: codegen zeroes it
+			 * here). */
+			struct hk_type *learned =
+				!declared && n->lhs->sema_var ? n->lhs->sema_var->type : NULL;
+
 			n->lhs->sema_var = scope_declare(s, n->lhs, declared);
-			n->lhs->sema_var->type = declared;
+			n->lhs->sema_var->type = declared ? declared : learned;
 			n->lhs->sema_var->fixed = declared != NULL;
 			n->lhs->type = declared;
 			break;
@@ -1506,16 +1571,67 @@ static void check_for_map(struct sema *s, struct ast_node *n)
 	scope_pop(s);
 }
 
+/* Puts the `let $x;` nodes of variables read before their assignment in
+ * front of st (the statement that read them), so codegen zeroes them there;
+ * returns the statement now at st's place in the list (st itself, or its
+ * copy when st heads a bare statement list). */
+static struct ast_node *insert_zero_lets(struct sema *s, struct ast_node *blk,
+					 struct ast_node *prev, struct ast_node *st,
+					 struct ast_node **lets)
+{
+	struct ast_node *last = *lets;
+
+	while (last->next)
+		last = last->next;
+	if (prev) {
+		prev->next = *lets;
+		last->next = st;
+	} else if (blk->kind == AST_BLOCK) {
+		blk->body = *lets;
+		last->next = st;
+	} else {
+		/* st heads the caller's list: st's node becomes the first let
+		 * and a copy of st follows the lets */
+		struct ast_node *copy = ast_new(s->arena, st->kind, st->loc);
+		struct ast_node *first = *lets;
+
+		*copy = *st;
+		if (first == last) {
+			*st = *first;
+			st->next = copy;
+		} else {
+			last->next = copy;
+			*st = *first;
+		}
+		*lets = NULL;
+		return copy;
+	}
+	*lets = NULL;
+	return st;
+}
+
 static void check_block(struct sema *s, struct ast_node *blk, bool new_scope)
 {
-	struct ast_node *st;
+	struct ast_node *st, *prev = NULL;
+	int max = (int)(sizeof(s->blocks) / sizeof(s->blocks[0])), me;
 
 	if (!blk)
 		return;
 	if (new_scope)
 		scope_push(s);
-	for (st = blk->kind == AST_BLOCK ? blk->body : blk; st; st = st->next)
+	me = s->nblocks++;
+	if (me < max) {
+		s->blocks[me].scope = s->scope;
+		s->blocks[me].zero = NULL;
+	}
+	for (st = blk->kind == AST_BLOCK ? blk->body : blk; st; prev = st, st = st->next) {
+		if (me < max)
+			s->blocks[me].cur = st;
 		check_stmt(s, st);
+		if (me < max && s->blocks[me].zero)
+			st = insert_zero_lets(s, blk, prev, st, &s->blocks[me].zero);
+	}
+	s->nblocks--;
 	if (new_scope)
 		scope_pop(s);
 }

@@ -24,6 +24,7 @@ struct scope_var {
 	struct loc loc;	      /* declaration or first assignment */
 	int id;		      /* unique in the program */
 	bool fixed;	      /* its type was declared (`let $x: uint16`): never widened */
+	bool zero_init;	      /* read before its first assignment: codegen zeroes it on entry */
 	void *cg;	      /* codegen: its storage */
 };
 
@@ -51,6 +52,14 @@ struct sema {
 	struct res_probe **points; /* its expanded attach points */
 	int npoints;
 	struct scope *scope;
+	/* The statement lists being checked, innermost last: a variable read
+	 * before it is assigned is looked up in the statements still to come. */
+	struct sema_block {
+		struct ast_node *cur;  /* the statement being checked */
+		struct scope *scope;   /* where the list's variables live */
+		struct ast_node *zero; /* `let $x;` nodes to insert before cur */
+	} blocks[32];
+	int nblocks;
 	int loop_depth;
 	int map_loop_depth; /* inside `for ($kv : @m)`: the probe context is not reachable */
 	int nvars;

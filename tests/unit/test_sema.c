@@ -180,7 +180,28 @@ static void test_errors(void)
 	ERRS("BEGIN { if (1) { $x = 1; } printf(\"%d\\n\", $x); }",
 	     "stdin:1:43-45: error: variable '$x' is used before it is assigned\n"
 	     "BEGIN { if (1) { $x = 1; } printf(\"%d\\n\", $x); }\n"
-	     "                                          ^~\n");
+	     "                                          ^~\n"
+	     "note: a variable is read as zero before its first assignment only when that "
+	     "assignment comes later in the same block or an enclosing one\n");
+	/* read before a later assignment in an enclosing block: a warning, typed
+	 * by that assignment */
+	{
+		struct run r;
+		char *e;
+
+		run(&r, "BEGIN { while (1) { if (1) { @p = $prev; } $prev = \"ab\"; break; } }",
+		    NULL, 0);
+		CHECK(r.rc == 0);
+		e = diag_render_string(&r.d);
+		CHECK_STR(e,
+			  "stdin:1:35-40: warning: variable '$prev' is used before it is "
+			  "assigned: it reads as zero\n"
+			  "BEGIN { while (1) { if (1) { @p = $prev; } $prev = \"ab\"; break; } }\n"
+			  "                                  ^~~~~\n");
+		free(e);
+		CHECK_STR(map_types(&r, "@p"), "- -> string[3]");
+		done(&r);
+	}
 	ERRS("BEGIN { pid = 1; }", "stdin:1:9-12: error: cannot assign to this expression\n"
 				   "BEGIN { pid = 1; }\n"
 				   "        ^~~\n"
