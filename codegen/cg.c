@@ -1274,7 +1274,16 @@ static void cg_for_map(struct cg *cg, struct ast_node *n)
 	/* $kv = (key, value) */
 	slot = var_slot(cg, n->lhs->sema_var);
 	cg_copy(cg, cg_gep(cg, slot, kv->fields[0].offset), LLVMGetParam(cb, 1), m->key_size);
-	cg_copy(cg, cg_gep(cg, slot, kv->fields[1].offset), LLVMGetParam(cb, 2), m->value_size);
+	if (m->value->kind == TY_AGG) {
+		/* the callback sees this CPU's value: sum every CPU's, by key */
+		LLVMValueRef v = agg_read(cg, m, cg_gep(cg, slot, kv->fields[0].offset));
+		LLVMValueRef st = LLVMBuildStore(cg->b, v, cg_gep(cg, slot, kv->fields[1].offset));
+
+		LLVMSetAlignment(st, 8);
+	} else {
+		cg_copy(cg, cg_gep(cg, slot, kv->fields[1].offset), LLVMGetParam(cb, 2),
+			m->value_size);
+	}
 	cg_block_stmts(cg, n->then);
 	LLVMBuildBr(cg->b, cg->exit);
 

@@ -1551,14 +1551,19 @@ static void check_for_map(struct sema *s, struct ast_node *n)
 			   m->name);
 		return;
 	}
-	if (m->value->kind == TY_AGG) {
-		sema_error(s, n->rhs->loc,
-			   "for loops over %s maps are not supported yet: print the map instead",
-			   m->value->agg->type_name);
-		return;
-	}
 	el[0] = m->key;
 	el[1] = m->value;
+	if (m->value->kind == TY_AGG) {
+		/* count/sum/min/max/avg: the value summed over the CPUs, as when
+		 * the map is read (`@c[k]`) */
+		if (!m->value->agg->lower_combine) {
+			sema_error(s, n->rhs->loc, "a for loop cannot read the values of %s maps",
+				   m->value->agg->type_name);
+			sema_note(s, n->rhs->loc, "print it with print(%s)", m->name);
+			return;
+		}
+		el[1] = ty_int(8, m->value->is_signed);
+	}
 	scope_push(s);
 	n->lhs->sema_var = scope_declare(s, n->lhs, ty_tuple(s->arena, el, NULL, 2));
 	n->lhs->sema_var->fixed = true;
