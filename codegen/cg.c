@@ -1083,6 +1083,9 @@ LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
 	case AST_BINOP:
 		return cg_binop(cg, n);
 	case AST_UNOP:
+		if (n->op == '&')
+			return LLVMBuildPtrToInt(cg->b, var_slot(cg, n->lhs->sema_var), cg->i64,
+						 "");
 		v = cg_expr(cg, n->lhs);
 		switch (n->op) {
 		case '-':

@@ -739,7 +739,25 @@ static struct hk_type *check_binop(struct sema *s, struct ast_node *n)
 
 static struct hk_type *check_unop(struct sema *s, struct ast_node *n)
 {
-	struct hk_type *t = check_expr(s, n->lhs);
+	struct hk_type *t;
+
+	if (n->op == '&') {
+		/* &$x: the address of a variable's storage (BPF stack or scratch),
+		 * a kernel pointer; `*$p` reads it back */
+		if (n->lhs->kind != AST_VAR) {
+			sema_error(s, n->loc, "the address-of operator takes a variable ($x)");
+			if (n->lhs->kind == AST_MAP)
+				sema_note(s, n->lhs->loc,
+					  "map values have no fixed address: copy it into a "
+					  "variable first");
+			return n->type = &ty_none;
+		}
+		t = check_expr(s, n->lhs);
+		if (t->kind == TY_NONE)
+			return n->type = &ty_none;
+		return n->type = ty_ptr(s->arena, t, AS_KERNEL);
+	}
+	t = check_expr(s, n->lhs);
 
 	if (t->kind == TY_NONE)
 		return n->type = &ty_none;
@@ -763,9 +781,6 @@ static struct hk_type *check_unop(struct sema *s, struct ast_node *n)
 			return n->type = &ty_none;
 		}
 		return n->type = t->elem;
-	case '&':
-		sema_error(s, n->loc, "the address-of operator is not supported yet");
-		return n->type = &ty_none;
 	}
 	sema_error(s, n->loc, "operator '%c' cannot be applied to %s", n->op, ty_name(s->arena, t));
 	return n->type = &ty_none;

@@ -202,6 +202,12 @@ static void test_errors(void)
 		CHECK_STR(map_types(&r, "@p"), "- -> string[3]");
 		done(&r);
 	}
+	ERRS("BEGIN { $p = &(1 + 2); }",
+	     "stdin:1:14-22: error: the address-of operator takes a variable ($x)\n"
+	     "BEGIN { $p = &(1 + 2); }\n"
+	     "             ^~~~~~~~\n");
+	TYPES("BEGIN { $a = (uint16)3; @p = &$a; $s = comm; @q = &$s; }", "@q",
+	      "- -> string[16] *");
 	ERRS("BEGIN { pid = 1; }", "stdin:1:9-12: error: cannot assign to this expression\n"
 				   "BEGIN { pid = 1; }\n"
 				   "        ^~~\n"
