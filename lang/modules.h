@@ -127,5 +127,8 @@ const char *const *stdlib_probe_names(void);
  * types and for complete structs). */
 struct hk_type *stdlib_btf_type(struct sema *s, const char *name, const char **hint);
 void stdlib_btf_complete(struct sema *s, struct hk_type *t);
+/* The same for t and every struct it holds by value (not through pointers):
+ * for values printed or stored whole. */
+void stdlib_btf_complete_deep(struct sema *s, struct hk_type *t);
 
 #endif

@@ -446,6 +446,8 @@ static struct hk_type *storage_type(struct sema *s, struct hk_type *t)
 		return &ty_none;
 	if (t->kind == TY_INT && !t->is_enum)
 		return ty_int(8, t->is_signed);
+	if (t->kind == TY_STRUCT || t->kind == TY_ARRAY)
+		stdlib_btf_complete_deep(s, t); /* stored whole: printed with its fields */
 	if (t->kind == TY_TUPLE || t->kind == TY_RECORD) {
 		struct hk_type **el = ARENA_NEWN(s->arena, struct hk_type *, t->nfields);
 		const char **names = NULL;

@@ -55,17 +55,18 @@ struct ty_field {
 
 struct hk_type {
 	enum ty_kind kind;
-	uint32_t size;		 /* bytes */
-	uint32_t align;		 /* bytes */
-	bool is_signed;		 /* TY_INT */
-	bool is_union;		 /* TY_STRUCT */
-	bool is_enum;		 /* TY_INT that came from an enum (printed by name) */
-	bool is_ctx;		 /* pointer to the probe context (args) */
-	bool data_loc;		 /* TY_STRING read from a tracepoint __data_loc field */
-	enum ty_addrspace as;	 /* TY_PTR, TY_STRUCT read through a pointer */
-	const char *name;	 /* struct/enum name, NULL otherwise */
-	struct hk_type *elem;	 /* TY_PTR pointee, TY_ARRAY element */
-	uint32_t count;		 /* TY_ARRAY element count */
+	uint32_t size;	      /* bytes */
+	uint32_t align;	      /* bytes */
+	bool is_signed;	      /* TY_INT */
+	bool is_union;	      /* TY_STRUCT */
+	bool deep_done;	      /* TY_STRUCT: nested structs completed (stdlib_btf_complete_deep) */
+	bool is_enum;	      /* TY_INT that came from an enum (printed by name) */
+	bool is_ctx;	      /* pointer to the probe context (args) */
+	bool data_loc;	      /* TY_STRING read from a tracepoint __data_loc field */
+	enum ty_addrspace as; /* TY_PTR, TY_STRUCT read through a pointer */
+	const char *name;     /* struct/enum name, NULL otherwise */
+	struct hk_type *elem; /* TY_PTR pointee, TY_ARRAY element */
+	uint32_t count;	      /* TY_ARRAY element count */
 	struct ty_field *fields; /* TY_TUPLE, TY_RECORD, TY_STRUCT */
 	int nfields;
 	const struct agg_ops *agg; /* TY_AGG */

@@ -273,6 +273,32 @@ void stdlib_btf_complete(struct sema *s, struct hk_type *t)
 	add_members(s, btf, bt, 0, t->fields, &t->nfields, cap);
 }
 
+/* Completes t and every struct it holds by value (fields, array elements),
+ * not through pointers: what printing a whole struct needs. A struct cannot
+ * hold itself by value, so this ends; depth bounds it all the same. */
+static void complete_deep(struct sema *s, struct hk_type *t, int depth)
+{
+	int i;
+
+	if (!t || depth > 16)
+		return;
+	if (t->kind == TY_ARRAY) {
+		complete_deep(s, t->elem, depth + 1);
+		return;
+	}
+	if (t->kind != TY_STRUCT || t->deep_done)
+		return;
+	stdlib_btf_complete(s, t);
+	t->deep_done = true;
+	for (i = 0; i < t->nfields; i++)
+		complete_deep(s, t->fields[i].type, depth + 1);
+}
+
+void stdlib_btf_complete_deep(struct sema *s, struct hk_type *t)
+{
+	complete_deep(s, t, 0);
+}
+
 /* Names of every struct (or union, enum) in the BTF, for "did you mean". */
 static const char *suggest(struct sema *s, const struct btf *btf, const char *word, int kind)
 {

@@ -22,6 +22,8 @@ void std_event_layout(struct sema *s, struct res_event *ev, struct ast_node *arg
 			t = ty_int(8, t->is_signed);
 		else if (t->kind == TY_BOOL)
 			t = &ty_bool;
+		else if (t->kind == TY_STRUCT || t->kind == TY_ARRAY)
+			stdlib_btf_complete_deep(s, t); /* printed whole */
 		el[i] = t;
 	}
 	tup = ty_tuple(s->arena, el, NULL, n);
