@@ -414,29 +414,98 @@ static LLVMValueRef map_lookup(struct cg *cg, const struct res_map *m, LLVMValue
 	return cg_helper(cg, H_MAP_LOOKUP, cg->ptr, args, 2);
 }
 
+/*
+ * The subprogram every failed map update calls: i64 f(event id, rc) sends
+ * the EV_HELPER_ERROR event `id` when rc is a failure. One shared body
+ * keeps each update site at a call, with no branch, so a probe with
+ * thousands of map writes stays within the 16-bit jumps of BPF branches.
+ * Every helper-error event has the same layout (one int64 argument).
+ */
+static LLVMValueRef helper_error_fn(struct cg *cg)
+{
+	struct cg saved = *cg;
+	LLVMValueRef fn, buf, a[4], rc, in, bad;
+	LLVMBasicBlockRef body, send;
+	const uint32_t total = (uint32_t)sizeof(struct event_hdr) + 8;
+
+	if (cg->helper_error_fn)
+		return cg->helper_error_fn;
+	fn = cg_object_subprog(&cg->o, "hawk_helper_error", 2);
+	if (!fn)
+		return NULL;
+	/* inlined, it would put the whole body back at every site */
+	LLVMAddAttributeAtIndex(
+		fn, LLVMAttributeFunctionIndex,
+		LLVMCreateEnumAttribute(cg->o.ctx, LLVMGetEnumAttributeKindForName("noinline", 8),
+					0));
+	cg->fn = fn;
+	cg->ctx = NULL;
+	cg->scratch = NULL;
+	cg->stack_used = 0;
+	cg->entry = cg_block(cg, "entry");
+	body = cg_block(cg, "body");
+	cg->exit = cg_block(cg, "exit");
+	LLVMPositionBuilderAtEnd(cg->b, cg->exit);
+	cg_object_set_loc(&cg->o, cg->b, fn, 1, 1);
+	LLVMBuildRet(cg->b, cg_const(cg, 0));
+	LLVMPositionBuilderAtEnd(cg->b, cg->entry);
+	LLVMBuildBr(cg->b, body);
+	LLVMPositionBuilderAtEnd(cg->b, body);
+	/* -EEXIST from a racing insert with BPF_NOEXIST is not a failure */
+	in = LLVMBuildPtrToInt(cg->b, LLVMGetParam(fn, 1), cg->i64, "");
+	bad = LLVMBuildAnd(cg->b, LLVMBuildICmp(cg->b, LLVMIntSLT, in, cg_const(cg, 0), ""),
+			   LLVMBuildICmp(cg->b, LLVMIntNE, in, cg_const(cg, (uint64_t)-EEXIST), ""),
+			   "");
+	send = cg_block(cg, "send");
+	LLVMBuildCondBr(cg->b, bad, send, cg->exit);
+	LLVMPositionBuilderAtEnd(cg->b, send);
+	buf = entry_alloca(cg, total);
+	LLVMBuildStore(cg->b,
+		       LLVMBuildTrunc(cg->b,
+				      LLVMBuildPtrToInt(cg->b, LLVMGetParam(fn, 0), cg->i64, ""),
+				      cg->i32, ""),
+		       buf);
+	LLVMBuildStore(cg->b, LLVMConstInt(cg->i32, 0, 0), cg_gep(cg, buf, 4));
+	LLVMBuildStore(cg->b, in, cg_gep(cg, buf, (uint32_t)sizeof(struct event_hdr)));
+	a[0] = cg->maps[cg->res->ringbuf->id];
+	a[1] = buf;
+	a[2] = cg_const(cg, total);
+	a[3] = cg_const(cg, 0);
+	rc = cg_helper(cg, H_RINGBUF_OUTPUT, cg->i64, a, 4);
+	lost_event_count(cg, rc);
+	LLVMBuildBr(cg->b, cg->exit);
+
+	saved.helper_error_fn = fn;
+	saved.nsubprogs = cg->nsubprogs;
+	*cg = saved;
+	return fn;
+}
+
 /* Updates m; when that fails (the map is full: -E2BIG), sends the warning
  * event sema registered on the map node `site` (-EEXIST from a racing insert
- * of the same new key is not a failure). */
+ * with BPF_NOEXIST is not a failure). */
 static void map_update(struct cg *cg, const struct res_map *m, LLVMValueRef key, LLVMValueRef val,
 		       uint64_t flags, const struct ast_node *site)
 {
-	LLVMValueRef args[4] = {cg->maps[m->id], key, val, cg_const(cg, flags)}, rc, bad;
-	LLVMBasicBlockRef warn, done;
-	const struct hk_type *t = &ty_s64;
+	LLVMValueRef args[4] = {cg->maps[m->id], key, val, cg_const(cg, flags)}, rc, fn, ca[2];
+	LLVMBasicBlockRef here;
 
 	rc = cg_helper(cg, H_MAP_UPDATE, cg->i64, args, 4);
 	if (!site || !site->sema_id)
 		return;
-	bad = LLVMBuildAnd(cg->b, LLVMBuildICmp(cg->b, LLVMIntSLT, rc, cg_const(cg, 0), ""),
-			   LLVMBuildICmp(cg->b, LLVMIntNE, rc, cg_const(cg, (uint64_t)-EEXIST), ""),
-			   "");
-	warn = cg_block(cg, "update_failed");
-	done = cg_block(cg, "update_done");
-	LLVMBuildCondBr(cg->b, bad, warn, done);
-	LLVMPositionBuilderAtEnd(cg->b, warn);
-	cg_event(cg, cg->res->events[site->sema_id - 1], &rc, &t);
-	LLVMBuildBr(cg->b, done);
-	LLVMPositionBuilderAtEnd(cg->b, done);
+	here = LLVMGetInsertBlock(cg->b);
+	fn = helper_error_fn(cg);
+	LLVMPositionBuilderAtEnd(cg->b, here);
+	cg_object_set_loc(&cg->o, cg->b, cg->fn, (unsigned)site->loc.first_line,
+			  (unsigned)site->loc.first_column);
+	if (!fn) {
+		cg_error(cg, site->loc, "cannot create the map-full report: %s", cg->o.errmsg);
+		return;
+	}
+	/* no branch here: the subprogram checks rc, so the site stays small */
+	ca[0] = cg_to_ptr(cg, cg_const(cg, (uint64_t)cg->res->events[site->sema_id - 1]->id));
+	ca[1] = cg_to_ptr(cg, rc);
+	LLVMBuildCall2(cg->b, LLVMGlobalGetValueType(fn), fn, ca, 2, "");
 }
 
 /* The number of possible CPUs (/sys/devices/system/cpu/possible, "0-N"). */

@@ -46,9 +46,10 @@ struct cg {
 	LLVMValueRef *vars; /* per scope_var id: its storage (ptr) */
 	uint32_t *var_off;  /* vars_in_scratch: per id, scratch offset + 1 (0: none yet) */
 	int nvars;
-	bool vars_in_scratch; /* the probe has a map loop: every variable lives in scratch,
-			       * where the loop's callback finds it at the same offset */
-	int nsubprogs;	      /* callbacks made so far (for unique names) */
+	bool vars_in_scratch;	      /* the probe has a map loop: every variable lives in scratch,
+				       * where the loop's callback finds it at the same offset */
+	int nsubprogs;		      /* callbacks made so far (for unique names) */
+	LLVMValueRef helper_error_fn; /* the shared "a helper failed" subprogram, made lazily */
 };
 
 LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n);
