@@ -25,6 +25,7 @@
 #include "../lang/ast.h"
 #include "../lang/diag.h"
 #include "../lang/macro.h"
+#include "../lang/modules.h"
 #include "cache.h"
 #include "import.h"
 #include "../lang/resources.h"
@@ -64,6 +65,7 @@ struct args {
 	const char *emit_elf, *emit_llvm;
 	int pid;
 	const char *cmd;
+	bool list, info;
 };
 
 static void usage(FILE *f)
@@ -167,6 +169,43 @@ static int parse_pid(const char *s)
 	if (errno || end == s || *end || v <= 0 || v > 0x400000)
 		usage_error("invalid pid '%s'", s);
 	return (int)v;
+}
+
+/*
+ * `#!/usr/local/bin/hawk -q -v` runs the script as `hawk "-q -v" script
+ * args...`: Linux hands everything after the interpreter's path to it as one
+ * argument. Split that argument on blanks (as bpftrace does) when it is one:
+ * it starts with '-', holds a blank, and the next argument is a file whose
+ * first line is a `#!` line containing it. `#!/usr/bin/env -S hawk -q` needs
+ * nothing: env splits the line itself. Returns argv, or a new argv.
+ */
+static char **split_shebang_options(int *argcp, char **argv)
+{
+	int argc = *argcp, n = 0;
+	char line[4096], *copy, *save = NULL, **nargv;
+	FILE *f;
+
+	if (argc < 3 || argv[1][0] != '-' || !strpbrk(argv[1], " \t"))
+		return argv;
+	if (!(f = fopen(argv[2], "r")))
+		return argv;
+	if (!fgets(line, sizeof(line), f) || strncmp(line, "#!", 2) || !strstr(line, argv[1])) {
+		fclose(f);
+		return argv;
+	}
+	fclose(f);
+	copy = strdup(argv[1]);
+	nargv = calloc((size_t)argc + strlen(argv[1]) + 1, sizeof(*nargv));
+	if (!copy || !nargv)
+		exit(1);
+	nargv[n++] = argv[0];
+	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		nargv[n++] = w;
+	for (int i = 2; i < argc; i++)
+		nargv[n++] = argv[i];
+	nargv[n] = NULL;
+	*argcp = n;
+	return nargv; /* lives until exit, as argv does */
 }
 
 static void parse_args(int argc, char **argv, struct args *a)
@@ -276,7 +315,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->no_cache = true;
 			break;
 		case 'l':
-			usage_error("option '%s' is not supported yet", "--list");
+			a->list = true;
+			break;
 		case 'I':
 		case OPT_INCLUDE:
 			usage_error("option '%s' is not supported yet (hawk reads no C headers)",
@@ -303,6 +343,15 @@ static void parse_args(int argc, char **argv, struct args *a)
 
 	if (a->pid && a->cmd)
 		usage_error("-p and -c cannot be used together");
+	if (a->list) {
+		/* -l [PATTERN], -lv: list probes (or print a kernel type) and exit */
+		if (a->prog_text)
+			usage_error("-l and -e cannot be used together");
+		if (optind + 1 < argc)
+			usage_error("-l takes at most one pattern");
+		fflush(stdout);
+		exit(stdlib_list_probes(stdout, optind < argc ? argv[optind] : NULL, a->verbose));
+	}
 	if (!a->prog_text) {
 		if (optind >= argc) {
 			if (argc == 1) {
@@ -405,6 +454,7 @@ int main(int argc, char **argv)
 	int status = 1;
 	int file;
 
+	argv = split_shebang_options(&argc, argv);
 	parse_args(argc, argv, &a);
 	if (a.pid && kill(a.pid, 0) && errno == ESRCH) {
 		fprintf(stderr, "error: no process with pid %d\n", a.pid);
