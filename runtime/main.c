@@ -322,7 +322,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 			usage_error("option '%s' is not supported yet (hawk reads no C headers)",
 				    c == 'I' ? "-I" : "--include");
 		case OPT_INFO:
-			usage_error("option '%s' is not supported yet", "--info");
+			a->info = true;
+			break;
 		case OPT_USDT_FILE_ACTIVATION:
 			usage_error("option '%s' is not supported yet", "--usdt-file-activation");
 		case OPT_NO_FEATURE:
@@ -343,6 +344,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 
 	if (a->pid && a->cmd)
 		usage_error("-p and -c cannot be used together");
+	if (a->info)
+		exit(rt_info(stdout));
 	if (a->list) {
 		/* -l [PATTERN], -lv: list probes (or print a kernel type) and exit */
 		if (a->prog_text)
