@@ -1638,16 +1638,30 @@ static void check_config(struct sema *s, struct ast_node *cfg)
 	}
 }
 
+/* BPFTRACE_X, or HAWK_X when that is set: hawk's own spelling wins, so a
+ * user can give hawk a value without changing bpftrace's. */
+const char *sema_config_env(const char *bpftrace_name)
+{
+	char name[128];
+	const char *v;
+
+	if (!strncmp(bpftrace_name, "BPFTRACE_", 9) &&
+	    (size_t)snprintf(name, sizeof(name), "HAWK_%s", bpftrace_name + 9) < sizeof(name) &&
+	    (v = getenv(name)))
+		return v;
+	return getenv(bpftrace_name);
+}
+
 static void env_config(struct hk_config *c)
 {
-	const char *v = getenv("BPFTRACE_MAX_STRLEN");
+	const char *v = sema_config_env("BPFTRACE_MAX_STRLEN");
 
 	if (v && atoi(v) > 0)
 		c->max_strlen = (uint32_t)atoi(v);
-	v = getenv("BPFTRACE_MAX_MAP_KEYS");
+	v = sema_config_env("BPFTRACE_MAX_MAP_KEYS");
 	if (v && atoi(v) > 0)
 		c->max_map_keys = (uint32_t)atoi(v);
-	v = getenv("BPFTRACE_PRINT_MAPS_ON_EXIT");
+	v = sema_config_env("BPFTRACE_PRINT_MAPS_ON_EXIT");
 	if (v)
 		c->print_maps_on_exit = !(!strcmp(v, "0") || !strcmp(v, "false"));
 }

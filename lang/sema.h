@@ -95,4 +95,8 @@ struct ast_node *sema_arg(struct ast_node *call, int n);
 /* Requires a compile-time integer constant; returns 0 and sets *v, or -1 after an error. */
 int sema_const_int(struct sema *s, struct ast_node *n, int64_t *v);
 
+/* The value of a BPFTRACE_* configuration variable; its HAWK_* spelling
+ * (HAWK_MAX_STRLEN for BPFTRACE_MAX_STRLEN) wins when both are set. */
+const char *sema_config_env(const char *bpftrace_name);
+
 #endif

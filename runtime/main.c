@@ -413,10 +413,11 @@ static char *read_all(FILE *f, size_t *len)
 	return buf;
 }
 
-/* Diagnostics colour: never with NO_COLOR or BPFTRACE_COLOR=never. */
+/* Diagnostics colour: never with NO_COLOR or BPFTRACE_COLOR=never (or
+ * HAWK_COLOR); always with BPFTRACE_COLOR=always; else only on a terminal. */
 static int diag_colour(void)
 {
-	const char *c = getenv("BPFTRACE_COLOR");
+	const char *c = sema_config_env("BPFTRACE_COLOR");
 
 	if (getenv("NO_COLOR"))
 		return 0;
