@@ -76,11 +76,17 @@ static void usage(FILE *f)
 	      "    hawk [options] filename [args...]\n"
 	      "    hawk [options] - <stdin input>\n"
 	      "    hawk [options] -e 'program' [args...]\n"
+	      "    hawk -l [pattern]      list probes (-lv: with their arguments)\n"
+	      "    hawk --info            what this kernel supports\n"
 	      "\n"
 	      "OPTIONS:\n"
 	      "    -e 'program'   execute this program\n"
 	      "    -h, --help     show this help message\n"
 	      "    -V, --version  hawk version\n"
+	      "    -l, --list [PATTERN]\n"
+	      "                   list probes matching PATTERN ('tracepoint:syscalls:*open*');\n"
+	      "                   -lv also prints their arguments, -lv 'struct X' a kernel type\n"
+	      "    --info         report the kernel's and the build's features\n"
 	      "    -v, --verbose  verbose messages (libbpf's warnings too)\n"
 	      "\n"
 	      "    -p, --pid PID  stop when PID exits; probes that take a pid use it\n"
@@ -108,6 +114,9 @@ static void usage(FILE *f)
 	      "ENVIRONMENT:\n"
 	      "    NO_COLOR, BPFTRACE_COLOR=auto|always|never\n"
 	      "                   colour of diagnostics (auto: only on a terminal)\n"
+	      "    BPFTRACE_MAX_STRLEN, BPFTRACE_MAX_MAP_KEYS, BPFTRACE_PRINT_MAPS_ON_EXIT\n"
+	      "                   as bpftrace; every BPFTRACE_X may be spelled HAWK_X (which "
+	      "wins)\n"
 	      "\n"
 	      "EXAMPLES:\n"
 	      "    hawk -e 'BEGIN { printf(\"hello\\n\"); exit(); }'\n"
@@ -346,10 +355,9 @@ static void parse_args(int argc, char **argv, struct args *a)
 		usage_error("-p and -c cannot be used together");
 	if (a->info)
 		exit(rt_info(stdout));
-	if (a->list) {
-		/* -l [PATTERN], -lv: list probes (or print a kernel type) and exit */
-		if (a->prog_text)
-			usage_error("-l and -e cannot be used together");
+	if (a->list && !a->prog_text) {
+		/* -l [PATTERN], -lv: list probes (or print a kernel type) and exit;
+		 * -l -e PROGRAM lists the program's probes, after checking it */
 		if (optind + 1 < argc)
 			usage_error("-l takes at most one pattern");
 		fflush(stdout);
@@ -526,6 +534,14 @@ int main(int argc, char **argv)
 	if (macro_expand(&arena, prog, &diag) || sema_run(&arena, prog, &so, &diag, &res) ||
 	    diag.nerrors) {
 		diag_render(&diag, stderr, colour);
+		goto out;
+	}
+
+	if (a.list) {
+		/* -l -e: the probes the program attaches, expanded, in order */
+		for (int i = 0; i < res.nprobes; i++)
+			printf("%s\n", res.probes[i]->spec);
+		status = 0;
 		goto out;
 	}
 
