@@ -37,8 +37,10 @@ struct sema_options {
 	int nparams;
 	bool unsafe; /* --unsafe: allow system(), signal()... */
 	bool quiet_warnings;
-	int target_pid; /* -p, 0 if none */
-	bool has_child; /* -c CMD: cpid is valid */
+	int target_pid;	    /* -p, 0 if none */
+	bool has_child;	    /* -c CMD: cpid is valid */
+	const char **named; /* named arguments after `--`: "--name" or "--name=value" (getopt) */
+	int nnamed;
 };
 
 struct sema {

@@ -57,6 +57,10 @@ struct args {
 	const char *prog_file; /* FILE or "-" */
 	const char **params;   /* $1... */
 	int nparams;
+	const char **named; /* --name[=value] after `--`, for getopt() */
+	int nnamed;
+	const char **all; /* every argument after the program (the cache key) */
+	int nall;
 	const char *output;	/* -o */
 	enum out_format format; /* -f */
 	int buffering;		/* -B: _IOLBF (default), _IOFBF, _IONBF */
@@ -373,11 +377,20 @@ static void parse_args(int argc, char **argv, struct args *a)
 		}
 		a->prog_file = argv[optind++];
 	}
-	a->params = (const char **)argv + optind;
-	a->nparams = argc - optind;
-	for (int i = 0; i < a->nparams; i++)
-		if (strncmp(a->params[i], "--", 2) == 0 && a->params[i][2])
-			usage_error("named parameters ('%s') are not supported yet", a->params[i]);
+	/* after the program: positional parameters and, after `--` (getopt_long
+	 * stops there), named arguments `--name[=value]` */
+	a->all = (const char **)argv + optind;
+	a->nall = argc - optind;
+	a->params = calloc((size_t)a->nall + 1, sizeof(*a->params));
+	a->named = calloc((size_t)a->nall + 1, sizeof(*a->named));
+	if (!a->params || !a->named)
+		exit(1);
+	for (int i = 0; i < a->nall; i++) {
+		if (strncmp(a->all[i], "--", 2) == 0 && a->all[i][2])
+			a->named[a->nnamed++] = a->all[i];
+		else
+			a->params[a->nparams++] = a->all[i];
+	}
 }
 
 /* Reads all of f into a malloc'ed, NUL-terminated buffer. */
@@ -529,6 +542,8 @@ int main(int argc, char **argv)
 		.quiet_warnings = a.no_warnings,
 		.target_pid = a.pid,
 		.has_child = a.cmd != NULL,
+		.named = a.named,
+		.nnamed = a.nnamed,
 	};
 	memset(&res, 0, sizeof(res));
 	if (macro_expand(&arena, prog, &diag) || sema_run(&arena, prog, &so, &diag, &res) ||
@@ -562,7 +577,7 @@ int main(int argc, char **argv)
 		char flags[64];
 
 		snprintf(flags, sizeof(flags), "unsafe=%d child=%d", a.unsafe, a.cmd != NULL);
-		key = cache_key(&src, a.params, a.nparams, flags);
+		key = cache_key(&src, a.all, a.nall, flags);
 		if (cache_load(key, &elf, &elf_len, &scratch_size) == 0) {
 			cg_scratch_resource(&arena, &res, scratch_size);
 			cached = true;
