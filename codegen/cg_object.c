@@ -521,3 +521,13 @@ int cg_object_emit(struct cg_object *o, void **out, size_t *out_len, char **err)
 	LLVMDisposeMemoryBuffer(buf);
 	return 0;
 }
+
+const char *cg_llvm_version(void)
+{
+	static char buf[32];
+	unsigned major, minor, patch;
+
+	LLVMGetVersion(&major, &minor, &patch);
+	snprintf(buf, sizeof(buf), "%u.%u.%u", major, minor, patch);
+	return buf;
+}

@@ -30,4 +30,7 @@ int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
  * only after lowering). A cached object gets the same entry this way. */
 struct res_map *cg_scratch_resource(struct arena *a, struct resources *res, uint32_t size);
 
+/* "19.1.7": the LLVM hawk was built with (--info). */
+const char *cg_llvm_version(void);
+
 #endif

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "ast.h"
 #include "resources.h"
 
@@ -23,6 +24,7 @@ struct out;		/* runtime/output.h */
 struct bpf_program;	/* libbpf */
 struct bpf_link;	/* libbpf */
 struct LLVMOpaqueValue; /* llvm-c: LLVMValueRef */
+struct probe_list;	/* stdlib/list.c */
 
 enum builtin_kind {
 	BI_VARIABLE, /* pid, comm, nsecs: used bare or as name() */
@@ -110,7 +112,21 @@ struct probe_ops {
 	int (*attach)(struct rt *rt, struct res_probe *p, struct bpf_program *prog,
 		      const char **hint);
 	bool is_begin, is_end; /* run once by the runtime, not attached */
+	/* -l/-lv (stdlib/list.c): name this type's probes. For each probe it
+	 * can list, call probe_list_add() with its full name ("tracepoint:
+	 * syscalls:sys_enter_openat"); with -lv, give its arguments as `detail`
+	 * lines. probe_list_match() says whether a name is wanted (compute the
+	 * detail only for those). NULL: nothing to list. */
+	void (*list)(struct probe_list *l);
 };
+
+/* The listing a module adds to (stdlib/list.c). */
+struct probe_list;
+bool probe_list_match(const struct probe_list *l, const char *name);
+bool probe_list_verbose(const struct probe_list *l);
+/* Adds name with its -lv detail (NULL: none); both are copied. The caller
+ * checked probe_list_match() (a probe may match under another spelling). */
+void probe_list_add(struct probe_list *l, const char *name, const char *detail);
 
 /* The static registries (stdlib/registry.c). */
 const struct builtin_ops *stdlib_builtin(const char *name);
@@ -118,6 +134,9 @@ const struct probe_ops *stdlib_probe(const char *name_or_alias);
 /* NULL-terminated lists for "did you mean" suggestions. */
 const char *const *stdlib_builtin_names(void);
 const char *const *stdlib_probe_names(void);
+/* -l/-lv: print the probes matching pattern (NULL: all), or with
+ * "struct X"/"union X"/"enum X" that kernel type. Returns the exit status. */
+int stdlib_list_probes(FILE *out, const char *pattern, bool verbose);
 
 /* Kernel types from the running kernel's BTF (stdlib/btf_types.c). `name` is
  * "struct X", "union X", "enum X" or a typedef or base type name ("pid_t",

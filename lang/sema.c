@@ -1715,6 +1715,20 @@ static void check_probe(struct sema *s, struct ast_node *probe)
 
 /* ---- config ---------------------------------------------------------------------- */
 
+/* BPFTRACE_X, or HAWK_X when that is set: hawk's own spelling wins, so a
+ * user can give hawk a value without changing bpftrace's. */
+const char *sema_config_env(const char *bpftrace_name)
+{
+	char name[128];
+	const char *v;
+
+	if (!strncmp(bpftrace_name, "BPFTRACE_", 9) &&
+	    (size_t)snprintf(name, sizeof(name), "HAWK_%s", bpftrace_name + 9) < sizeof(name) &&
+	    (v = getenv(name)))
+		return v;
+	return getenv(bpftrace_name);
+}
+
 /* ---- maps ---------------------------------------------------------------------------- */
 
 /* A map declared with `let @m = hash(N);`: its kind and size are given.

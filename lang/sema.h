@@ -38,8 +38,10 @@ struct sema_options {
 	int nparams;
 	bool unsafe; /* --unsafe: allow system(), signal()... */
 	bool quiet_warnings;
-	int target_pid; /* -p, 0 if none */
-	bool has_child; /* -c CMD: cpid is valid */
+	int target_pid;	    /* -p, 0 if none */
+	bool has_child;	    /* -c CMD: cpid is valid */
+	const char **named; /* named arguments after `--`: "--name" or "--name=value" (getopt) */
+	int nnamed;
 };
 
 struct sema {
@@ -109,5 +111,9 @@ void sema_hint(struct sema *s, const char *fmt, ...) __attribute__((format(print
 struct ast_node *sema_arg(struct ast_node *call, int n);
 /* Requires a compile-time integer constant; returns 0 and sets *v, or -1 after an error. */
 int sema_const_int(struct sema *s, struct ast_node *n, int64_t *v);
+
+/* The value of a BPFTRACE_* configuration variable; its HAWK_* spelling
+ * (HAWK_MAX_STRLEN for BPFTRACE_MAX_STRLEN) wins when both are set. */
+const char *sema_config_env(const char *bpftrace_name);
 
 #endif

@@ -25,6 +25,7 @@
 #include "../lang/ast.h"
 #include "../lang/diag.h"
 #include "../lang/macro.h"
+#include "../lang/modules.h"
 #include "cache.h"
 #include "import.h"
 #include "../lang/resources.h"
@@ -56,6 +57,10 @@ struct args {
 	const char *prog_file; /* FILE or "-" */
 	const char **params;   /* $1... */
 	int nparams;
+	const char **named; /* --name[=value] after `--`, for getopt() */
+	int nnamed;
+	const char **all; /* every argument after the program (the cache key) */
+	int nall;
 	const char *output;	/* -o */
 	enum out_format format; /* -f */
 	int buffering;		/* -B: _IOLBF (default), _IOFBF, _IONBF */
@@ -64,6 +69,7 @@ struct args {
 	const char *emit_elf, *emit_llvm;
 	int pid;
 	const char *cmd;
+	bool list, info;
 };
 
 static void usage(FILE *f)
@@ -74,11 +80,17 @@ static void usage(FILE *f)
 	      "    hawk [options] filename [args...]\n"
 	      "    hawk [options] - <stdin input>\n"
 	      "    hawk [options] -e 'program' [args...]\n"
+	      "    hawk -l [pattern]      list probes (-lv: with their arguments)\n"
+	      "    hawk --info            what this kernel supports\n"
 	      "\n"
 	      "OPTIONS:\n"
 	      "    -e 'program'   execute this program\n"
 	      "    -h, --help     show this help message\n"
 	      "    -V, --version  hawk version\n"
+	      "    -l, --list [PATTERN]\n"
+	      "                   list probes matching PATTERN ('tracepoint:syscalls:*open*');\n"
+	      "                   -lv also prints their arguments, -lv 'struct X' a kernel type\n"
+	      "    --info         report the kernel's and the build's features\n"
 	      "    -v, --verbose  verbose messages (libbpf's warnings too)\n"
 	      "\n"
 	      "    -p, --pid PID  stop when PID exits; probes that take a pid use it\n"
@@ -106,6 +118,9 @@ static void usage(FILE *f)
 	      "ENVIRONMENT:\n"
 	      "    NO_COLOR, BPFTRACE_COLOR=auto|always|never\n"
 	      "                   colour of diagnostics (auto: only on a terminal)\n"
+	      "    BPFTRACE_MAX_STRLEN, BPFTRACE_MAX_MAP_KEYS, BPFTRACE_PRINT_MAPS_ON_EXIT\n"
+	      "                   as bpftrace; every BPFTRACE_X may be spelled HAWK_X (which "
+	      "wins)\n"
 	      "\n"
 	      "EXAMPLES:\n"
 	      "    hawk -e 'BEGIN { printf(\"hello\\n\"); exit(); }'\n"
@@ -167,6 +182,43 @@ static int parse_pid(const char *s)
 	if (errno || end == s || *end || v <= 0 || v > 0x400000)
 		usage_error("invalid pid '%s'", s);
 	return (int)v;
+}
+
+/*
+ * `#!/usr/local/bin/hawk -q -v` runs the script as `hawk "-q -v" script
+ * args...`: Linux hands everything after the interpreter's path to it as one
+ * argument. Split that argument on blanks (as bpftrace does) when it is one:
+ * it starts with '-', holds a blank, and the next argument is a file whose
+ * first line is a `#!` line containing it. `#!/usr/bin/env -S hawk -q` needs
+ * nothing: env splits the line itself. Returns argv, or a new argv.
+ */
+static char **split_shebang_options(int *argcp, char **argv)
+{
+	int argc = *argcp, n = 0;
+	char line[4096], *copy, *save = NULL, **nargv;
+	FILE *f;
+
+	if (argc < 3 || argv[1][0] != '-' || !strpbrk(argv[1], " \t"))
+		return argv;
+	if (!(f = fopen(argv[2], "r")))
+		return argv;
+	if (!fgets(line, sizeof(line), f) || strncmp(line, "#!", 2) || !strstr(line, argv[1])) {
+		fclose(f);
+		return argv;
+	}
+	fclose(f);
+	copy = strdup(argv[1]);
+	nargv = calloc((size_t)argc + strlen(argv[1]) + 1, sizeof(*nargv));
+	if (!copy || !nargv)
+		exit(1);
+	nargv[n++] = argv[0];
+	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		nargv[n++] = w;
+	for (int i = 2; i < argc; i++)
+		nargv[n++] = argv[i];
+	nargv[n] = NULL;
+	*argcp = n;
+	return nargv; /* lives until exit, as argv does */
 }
 
 static void parse_args(int argc, char **argv, struct args *a)
@@ -276,13 +328,15 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->no_cache = true;
 			break;
 		case 'l':
-			usage_error("option '%s' is not supported yet", "--list");
+			a->list = true;
+			break;
 		case 'I':
 		case OPT_INCLUDE:
 			usage_error("option '%s' is not supported yet (hawk reads no C headers)",
 				    c == 'I' ? "-I" : "--include");
 		case OPT_INFO:
-			usage_error("option '%s' is not supported yet", "--info");
+			a->info = true;
+			break;
 		case OPT_USDT_FILE_ACTIVATION:
 			usage_error("option '%s' is not supported yet", "--usdt-file-activation");
 		case OPT_NO_FEATURE:
@@ -303,6 +357,16 @@ static void parse_args(int argc, char **argv, struct args *a)
 
 	if (a->pid && a->cmd)
 		usage_error("-p and -c cannot be used together");
+	if (a->info)
+		exit(rt_info(stdout));
+	if (a->list && !a->prog_text) {
+		/* -l [PATTERN], -lv: list probes (or print a kernel type) and exit;
+		 * -l -e PROGRAM lists the program's probes, after checking it */
+		if (optind + 1 < argc)
+			usage_error("-l takes at most one pattern");
+		fflush(stdout);
+		exit(stdlib_list_probes(stdout, optind < argc ? argv[optind] : NULL, a->verbose));
+	}
 	if (!a->prog_text) {
 		if (optind >= argc) {
 			if (argc == 1) {
@@ -313,11 +377,20 @@ static void parse_args(int argc, char **argv, struct args *a)
 		}
 		a->prog_file = argv[optind++];
 	}
-	a->params = (const char **)argv + optind;
-	a->nparams = argc - optind;
-	for (int i = 0; i < a->nparams; i++)
-		if (strncmp(a->params[i], "--", 2) == 0 && a->params[i][2])
-			usage_error("named parameters ('%s') are not supported yet", a->params[i]);
+	/* after the program: positional parameters and, after `--` (getopt_long
+	 * stops there), named arguments `--name[=value]` */
+	a->all = (const char **)argv + optind;
+	a->nall = argc - optind;
+	a->params = calloc((size_t)a->nall + 1, sizeof(*a->params));
+	a->named = calloc((size_t)a->nall + 1, sizeof(*a->named));
+	if (!a->params || !a->named)
+		exit(1);
+	for (int i = 0; i < a->nall; i++) {
+		if (strncmp(a->all[i], "--", 2) == 0 && a->all[i][2])
+			a->named[a->nnamed++] = a->all[i];
+		else
+			a->params[a->nparams++] = a->all[i];
+	}
 }
 
 /* Reads all of f into a malloc'ed, NUL-terminated buffer. */
@@ -361,10 +434,11 @@ static char *read_all(FILE *f, size_t *len)
 	return buf;
 }
 
-/* Diagnostics colour: never with NO_COLOR or BPFTRACE_COLOR=never. */
+/* Diagnostics colour: never with NO_COLOR or BPFTRACE_COLOR=never (or
+ * HAWK_COLOR); always with BPFTRACE_COLOR=always; else only on a terminal. */
 static int diag_colour(void)
 {
-	const char *c = getenv("BPFTRACE_COLOR");
+	const char *c = sema_config_env("BPFTRACE_COLOR");
 
 	if (getenv("NO_COLOR"))
 		return 0;
@@ -405,6 +479,7 @@ int main(int argc, char **argv)
 	int status = 1;
 	int file;
 
+	argv = split_shebang_options(&argc, argv);
 	parse_args(argc, argv, &a);
 	if (a.pid && kill(a.pid, 0) && errno == ESRCH) {
 		fprintf(stderr, "error: no process with pid %d\n", a.pid);
@@ -467,11 +542,21 @@ int main(int argc, char **argv)
 		.quiet_warnings = a.no_warnings,
 		.target_pid = a.pid,
 		.has_child = a.cmd != NULL,
+		.named = a.named,
+		.nnamed = a.nnamed,
 	};
 	memset(&res, 0, sizeof(res));
 	if (macro_expand(&arena, prog, &diag) || sema_run(&arena, prog, &so, &diag, &res) ||
 	    diag.nerrors) {
 		diag_render(&diag, stderr, colour);
+		goto out;
+	}
+
+	if (a.list) {
+		/* -l -e: the probes the program attaches, expanded, in order */
+		for (int i = 0; i < res.nprobes; i++)
+			printf("%s\n", res.probes[i]->spec);
+		status = 0;
 		goto out;
 	}
 
@@ -492,7 +577,7 @@ int main(int argc, char **argv)
 		char flags[64];
 
 		snprintf(flags, sizeof(flags), "unsafe=%d child=%d", a.unsafe, a.cmd != NULL);
-		key = cache_key(&src, a.params, a.nparams, flags);
+		key = cache_key(&src, a.all, a.nall, flags);
 		if (cache_load(key, &elf, &elf_len, &scratch_size) == 0) {
 			cg_scratch_resource(&arena, &res, scratch_size);
 			cached = true;

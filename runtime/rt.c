@@ -983,8 +983,11 @@ static void release_child(struct rt *rt)
 
 static bool pid_gone(struct rt *rt)
 {
+	if (rt->child && !rt->child_reaped &&
+	    waitpid(rt->child, &rt->child_status, WNOHANG) == rt->child)
+		rt->child_reaped = true;
 	if (rt->child)
-		return waitpid(rt->child, NULL, WNOHANG) == rt->child;
+		return rt->child_reaped;
 	return rt->target && kill(rt->target, 0) && errno == ESRCH;
 }
 
@@ -1152,6 +1155,7 @@ static int phase_poll(struct rt *rt)
 				break;
 			case TAG_PIDFD:
 				rt->stop = true; /* the traced process exited */
+				pid_gone(rt);	 /* reap the -c child: its status is reported */
 				break;
 			}
 		}
@@ -1165,12 +1169,21 @@ static void rt_destroy(struct rt *rt)
 {
 	if (rt->child_gate >= 0)
 		close(rt->child_gate); /* the child, still waiting, exits */
-	if (rt->child > 0) {
+	if (rt->child > 0 && !rt->child_reaped) {
 		if (waitpid(rt->child, NULL, WNOHANG) == 0) {
 			kill(rt->child, SIGTERM);
 			waitpid(rt->child, NULL, 0);
 		}
 	}
+	/* A -c command that failed by itself is reported; hawk's status stays
+	 * exit()'s, 0 or 1 (bpftrace's rules). */
+	if (rt->child_reaped && WIFEXITED(rt->child_status) && WEXITSTATUS(rt->child_status))
+		fprintf(stderr, "hawk: the command '%s' exited with status %d\n",
+			rt->opt->child_cmd, WEXITSTATUS(rt->child_status));
+	else if (rt->child_reaped && WIFSIGNALED(rt->child_status))
+		fprintf(stderr, "hawk: the command '%s' was killed by signal %d (%s)\n",
+			rt->opt->child_cmd, WTERMSIG(rt->child_status),
+			strsignal(WTERMSIG(rt->child_status)));
 	if (rt->nlinks || rt->nfds)
 		detach_all(rt);
 	if (rt->pidfd >= 0)

@@ -79,4 +79,7 @@ void rt_request_exit(struct rt *rt, int code);
 /* Makes sure tracefs is mounted (mounts it when root); returns its path or NULL. */
 const char *rt_tracefs(void);
 
+/* --info (runtime/info.c): the kernel's and the build's features. */
+int rt_info(FILE *out);
+
 #endif

@@ -67,6 +67,9 @@ struct rt {
 	char *log_buf; /* verifier log of the program that failed to load */
 	size_t log_size;
 	char **prog_logs; /* -d verifier: one log per res_probe */
+
+	bool child_reaped; /* the -c child ended by itself; child_status is its wait status */
+	int child_status;
 };
 
 /* maps.c */

@@ -69,6 +69,7 @@ STD_BUILTIN(bswap);
 STD_BUILTIN(signal);
 STD_BUILTIN(override);
 STD_BUILTIN(username);
+STD_BUILTIN(getopt);
 STD_BUILTIN(has_key);
 STD_BUILTIN(len);
 STD_BUILTIN(find);
@@ -148,6 +149,7 @@ static const struct builtin_ops *const builtins[] = {
 	&std_signal,
 	&std_override,
 	&std_username,
+	&std_getopt,
 	&std_has_key,
 	&std_len,
 	&std_find,

@@ -40,6 +40,12 @@ static int hw_attach(struct rt *rt, struct res_probe *p, struct bpf_program *pro
 	return err;
 }
 
+static void hw_list(struct probe_list *l)
+{
+	perf_list(l, &std_probe_hardware, hw_events,
+		  (int)(sizeof(hw_events) / sizeof(hw_events[0])));
+}
+
 static const char *const hw_aliases[] = {"h", NULL};
 
 const struct probe_ops std_probe_hardware = {
@@ -47,4 +53,5 @@ const struct probe_ops std_probe_hardware = {
 	.aliases = hw_aliases,
 	.expand = hw_expand,
 	.attach = hw_attach,
+	.list = hw_list,
 };

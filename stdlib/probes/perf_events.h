@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -126,6 +127,19 @@ static int perf_expand(struct sema *s, struct ast_node *ap, const char *spec,
 	p->section = "perf_event";
 	p->prog_type = BPF_PROG_TYPE_PERF_EVENT;
 	return 0;
+}
+
+/* -l: "software:cpu-clock:" for each event of the table (bpftrace's form). */
+static void perf_list(struct probe_list *l, const struct probe_ops *ops,
+		      const struct perf_event_def *defs, int n)
+{
+	char name[128];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s:%s:", ops->name, defs[i].name);
+		if (probe_list_match(l, name))
+			probe_list_add(l, name, NULL);
+	}
 }
 
 /* Attaches on every online CPU; on an error other than an offline CPU,

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fnmatch.h>
 #include <linux/bpf.h>
 #include <stdio.h>
@@ -358,6 +359,109 @@ static int rtp_attach(struct rt *rt, struct res_probe *p, struct bpf_program *pr
 	return 0;
 }
 
+static void rtp_print(void *ctx, const char *fmt, va_list ap)
+{
+	vfprintf(ctx, fmt, ap);
+}
+
+/* -lv: the arguments as named by __probestub_<event> (else argN), one per
+ * line, "    struct task_struct * prev". */
+static char *rtp_fields(const struct btf *btf, const char *event, const struct btf_type *proto)
+{
+	static const char *const named[] = {"__probestub_%s", "__bpf_trace_%s"};
+	const struct btf_param *tp = btf_params(proto), *np = NULL;
+	char fname[300], *buf = NULL;
+	size_t len = 0;
+	struct btf_dump *d;
+	FILE *m;
+
+	for (size_t k = 0; k < sizeof(named) / sizeof(named[0]) && !np; k++) {
+		int32_t id;
+		const struct btf_type *f, *pr;
+
+		snprintf(fname, sizeof(fname), named[k], event);
+		id = btf__find_by_name_kind(btf, fname, BTF_KIND_FUNC);
+		f = id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
+		pr = f ? btf__type_by_id(btf, f->type) : NULL;
+		if (pr && btf_is_func_proto(pr) && btf_vlen(pr) == btf_vlen(proto))
+			np = btf_params(pr);
+	}
+	if (!(m = open_memstream(&buf, &len)))
+		return NULL;
+	d = btf_dump__new(btf, rtp_print, m, NULL);
+	for (int i = 1; d && i < btf_vlen(proto); i++) {
+		const char *pn = np ? btf__name_by_offset(btf, np[i].name_off) : NULL;
+		char argn[16];
+		DECLARE_LIBBPF_OPTS(btf_dump_emit_type_decl_opts, o);
+
+		snprintf(argn, sizeof(argn), "arg%d", i - 1);
+		o.field_name = pn && *pn ? pn : argn;
+		fputs("    ", m);
+		btf_dump__emit_type_decl(d, tp[i].type, &o);
+		fputc('\n', m);
+	}
+	btf_dump__free(d);
+	fclose(m);
+	return buf;
+}
+
+static void rtp_list_btf(struct probe_list *l, const struct btf *btf, const char *module)
+{
+	uint32_t n = btf__type_cnt(btf);
+	uint32_t first = strcmp(module, "vmlinux") ? btf__type_cnt(btf__base_btf(btf)) : 1;
+	char full[512], short_name[512];
+
+	for (uint32_t i = first; i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i), *proto;
+		const char *nm;
+		char *detail = NULL;
+
+		if (!t || !btf_is_typedef(t))
+			continue;
+		nm = btf__name_by_offset(btf, t->name_off);
+		if (!nm || strncmp(nm, TP_PREFIX, strlen(TP_PREFIX)) || !(proto = tp_proto(btf, t)))
+			continue;
+		nm += strlen(TP_PREFIX);
+		/* rawtracepoint:sched_switch is how vmlinux events are written too */
+		snprintf(full, sizeof(full), "rawtracepoint:%s:%s", module, nm);
+		snprintf(short_name, sizeof(short_name), "rawtracepoint:%s", nm);
+		if (!probe_list_match(l, full) &&
+		    !(!strcmp(module, "vmlinux") && probe_list_match(l, short_name)))
+			continue;
+		if (probe_list_verbose(l))
+			detail = rtp_fields(btf, nm, proto);
+		probe_list_add(l, full, detail);
+		free(detail);
+	}
+}
+
+/* -l: "rawtracepoint:vmlinux:sched_switch", and the events of modules. */
+static void rtp_list(struct probe_list *l)
+{
+	const struct btf *vmlinux = std_btf_vmlinux();
+	DIR *d;
+	struct dirent *e;
+
+	if (!vmlinux)
+		return; /* no BTF: no raw tracepoints hawk can attach */
+	rtp_list_btf(l, vmlinux, "vmlinux");
+	d = opendir("/sys/kernel/btf");
+	while (d && (e = readdir(d))) {
+		char path[512];
+		struct btf *mb;
+
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux"))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", e->d_name);
+		if (!(mb = btf__parse_split(path, (struct btf *)vmlinux)))
+			continue;
+		rtp_list_btf(l, mb, e->d_name);
+		btf__free(mb);
+	}
+	if (d)
+		closedir(d);
+}
+
 static const char *const rtp_aliases[] = {"rt", NULL};
 
 const struct probe_ops std_probe_rawtracepoint = {
@@ -367,4 +471,5 @@ const struct probe_ops std_probe_rawtracepoint = {
 	.check_ident = rtp_check_ident,
 	.lower_ident = rtp_lower_ident,
 	.attach = rtp_attach,
+	.list = rtp_list,
 };

@@ -34,6 +34,12 @@ static int sw_attach(struct rt *rt, struct res_probe *p, struct bpf_program *pro
 	return perf_attach_all(rt, p, prog, PERF_TYPE_SOFTWARE);
 }
 
+static void sw_list(struct probe_list *l)
+{
+	perf_list(l, &std_probe_software, sw_events,
+		  (int)(sizeof(sw_events) / sizeof(sw_events[0])));
+}
+
 static const char *const sw_aliases[] = {"s", NULL};
 
 const struct probe_ops std_probe_software = {
@@ -41,4 +47,5 @@ const struct probe_ops std_probe_software = {
 	.aliases = sw_aliases,
 	.expand = sw_expand,
 	.attach = sw_attach,
+	.list = sw_list,
 };

@@ -35,6 +35,19 @@ static int end_expand(struct sema *s, struct ast_node *ap, const char *spec)
 	return special_expand(s, ap, spec, false);
 }
 
+/* -l names them as bpftrace 0.26 spells them. */
+static void begin_list(struct probe_list *l)
+{
+	if (probe_list_match(l, "begin"))
+		probe_list_add(l, "begin", NULL);
+}
+
+static void end_list(struct probe_list *l)
+{
+	if (probe_list_match(l, "end"))
+		probe_list_add(l, "end", NULL);
+}
+
 static const char *const begin_aliases[] = {"begin", NULL};
 static const char *const end_aliases[] = {"end", NULL};
 
@@ -43,6 +56,7 @@ const struct probe_ops std_probe_begin = {
 	.aliases = begin_aliases,
 	.expand = begin_expand,
 	.is_begin = true,
+	.list = begin_list,
 };
 
 const struct probe_ops std_probe_end = {
@@ -50,4 +64,5 @@ const struct probe_ops std_probe_end = {
 	.aliases = end_aliases,
 	.expand = end_expand,
 	.is_end = true,
+	.list = end_list,
 };

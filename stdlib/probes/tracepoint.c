@@ -256,6 +256,102 @@ static int tp_attach(struct rt *rt, struct res_probe *p, struct bpf_program *pro
 	return 0;
 }
 
+/* -lv: the format file's fields, "    const char * filename" (bpftrace's form). */
+static char *tp_fields(const char *tracefs, const char *cat, const char *name)
+{
+	char path[512], line[1024];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f, *m;
+
+	snprintf(path, sizeof(path), "%s/events/%s/%s/format", tracefs, cat, name);
+	if (!(f = fopen(path, "re")))
+		return NULL;
+	if (!(m = open_memstream(&buf, &len))) {
+		fclose(f);
+		return NULL;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *decl = strstr(line, "field:"), *semi;
+
+		if (!decl || strstr(line, "common_"))
+			continue;
+		decl += 6;
+		if ((semi = strchr(decl, ';')))
+			*semi = '\0';
+		fprintf(m, "    %s\n", decl);
+	}
+	fclose(f);
+	fclose(m);
+	return buf;
+}
+
+static void tp_list_one(struct probe_list *l, const char *tracefs, const char *cat,
+			const char *name)
+{
+	char full[512];
+	char *detail = NULL;
+
+	snprintf(full, sizeof(full), "tracepoint:%s:%s", cat, name);
+	if (!probe_list_match(l, full))
+		return;
+	if (probe_list_verbose(l))
+		detail = tp_fields(tracefs, cat, name);
+	probe_list_add(l, full, detail);
+	free(detail);
+}
+
+/* -l: available_events ("cat:name" lines), else the events/ directories. */
+static void tp_list(struct probe_list *l)
+{
+	const char *tracefs = rt_tracefs();
+	char path[512], line[512];
+	FILE *f;
+
+	if (!tracefs) {
+		fprintf(stderr, "warning: cannot list tracepoints: tracefs is not mounted (mount "
+				"it with: mount -t tracefs nodev /sys/kernel/tracing)\n");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/available_events", tracefs);
+	if ((f = fopen(path, "re"))) {
+		while (fgets(line, sizeof(line), f)) {
+			char *colon = strchr(line, ':');
+
+			line[strcspn(line, "\n")] = '\0';
+			if (!colon)
+				continue;
+			*colon = '\0';
+			tp_list_one(l, tracefs, line, colon + 1);
+		}
+		fclose(f);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/events", tracefs);
+	DIR *cd = opendir(path);
+	struct dirent *ce, *ne;
+
+	while (cd && (ce = readdir(cd))) {
+		DIR *nd;
+
+		if (ce->d_name[0] == '.' || !strcmp(ce->d_name, "ftrace"))
+			continue;
+		snprintf(path, sizeof(path), "%s/events/%s", tracefs, ce->d_name);
+		if (!(nd = opendir(path)))
+			continue;
+		while ((ne = readdir(nd))) {
+			char id[1024];
+
+			snprintf(id, sizeof(id), "%s/%s/id", path, ne->d_name);
+			if (ne->d_name[0] != '.' && access(id, F_OK) == 0)
+				tp_list_one(l, tracefs, ce->d_name, ne->d_name);
+		}
+		closedir(nd);
+	}
+	if (cd)
+		closedir(cd);
+}
+
 static const char *const tp_aliases[] = {"t", NULL};
 
 const struct probe_ops std_probe_tracepoint = {
@@ -265,4 +361,5 @@ const struct probe_ops std_probe_tracepoint = {
 	.check_ident = tp_check_ident,
 	.lower_ident = tp_lower_ident,
 	.attach = tp_attach,
+	.list = tp_list,
 };
