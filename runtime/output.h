@@ -40,6 +40,9 @@ struct out {
 	 * CLOCK_BOOTTIME in ns, measured once on first use unless set. */
 	bool wall_offset_set;
 	int64_t wall_offset;
+	/* Resolves a user address of process pid for usym values (the
+	 * containing function's name); NULL prints hex. Called with sym_ctx. */
+	const char *(*usym)(void *ctx, int pid, uint64_t addr, char *buf, size_t len);
 };
 
 /*

@@ -47,6 +47,7 @@
 
 #include "rt_internal.h"
 #include "syms.h"
+#include "usyms.h"
 #include "../lang/diag.h"
 #include "../lang/modules.h"
 #include "../lang/source.h"
@@ -227,6 +228,11 @@ void rt_own_fd(struct rt *rt, int fd)
 int rt_ncpus(const struct rt *rt)
 {
 	return rt->ncpus;
+}
+
+bool rt_dry_run(const struct rt *rt)
+{
+	return rt->opt->dry_run;
 }
 
 int rt_target_pid(const struct rt *rt)
@@ -1023,6 +1029,10 @@ static int phase_attach(struct rt *rt)
 			return -EOPNOTSUPP;
 		}
 		err = p->ops->attach(rt, (struct res_probe *)p, probe_prog(rt, p), &h);
+		if (err == -EOPNOTSUPP && h) {
+			error_at(rt, p->loc, "probe '%s': %s", p->spec, h);
+			return err;
+		}
 		if (err) {
 			error_at(rt, p->loc, "probe '%s': failed to attach: %s", p->spec,
 				 strerror(err < 0 ? -err : err));
@@ -1191,6 +1201,7 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 	out_init(&rt->out, opt->out ? opt->out : stdout, opt->format);
 	rt->out.ksym = syms_ksym; /* kallsyms is read on the first ksym printed */
 	rt->out.cgroup_path = syms_cgroup_path;
+	rt->out.usym = usyms_out_hook; /* /proc/PID/maps and ELF symbols, when printed */
 	if (res->config.str_trunc_trailer)
 		rt->out.trunc_trailer = res->config.str_trunc_trailer;
 	rt->ncpus = libbpf_num_possible_cpus();
