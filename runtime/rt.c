@@ -1202,6 +1202,7 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 	rt->out.ksym = syms_ksym; /* kallsyms is read on the first ksym printed */
 	rt->out.cgroup_path = syms_cgroup_path;
 	rt->out.usym = usyms_out_hook; /* /proc/PID/maps and ELF symbols, when printed */
+	usyms_set_resources(res);
 	if (res->config.str_trunc_trailer)
 		rt->out.trunc_trailer = res->config.str_trunc_trailer;
 	rt->ncpus = libbpf_num_possible_cpus();

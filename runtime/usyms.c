@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include "usyms.h"
+#include "../lang/resources.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -447,7 +448,7 @@ static struct pid_maps *read_maps(int pid)
 		while (*file == ' ')
 			file++;
 		file[strcspn(file, "\n")] = '\0';
-		if (file[0] != '/' || perms[2] != 'x')
+		if (file[0] != '/')
 			continue;
 		if (m->nvmas == cap) {
 			struct vma *nv;
@@ -536,8 +537,38 @@ found:
 	return buf;
 }
 
-const char *usyms_out_hook(void *ctx, int pid, uint64_t addr, char *buf, size_t len)
+static const struct resources *usym_res;
+
+void usyms_set_resources(const struct resources *res)
 {
+	usym_res = res;
+}
+
+const char *usyms_out_hook(void *ctx, const void *value, char *buf, size_t len)
+{
+	const unsigned char *d = value;
+	uint64_t addr, bias;
+	uint32_t pid, probe;
+	const char *r;
+
 	(void)ctx;
-	return usyms_lookup(pid, addr, false, buf, len);
+	memcpy(&addr, d, 8);
+	memcpy(&pid, d + 8, 4);
+	memcpy(&probe, d + 12, 4);
+	memcpy(&bias, d + 16, 8);
+	r = usyms_lookup((int)pid, addr, false, buf, len);
+	if (!r && probe && usym_res && probe <= (uint32_t)usym_res->nprobes &&
+	    usym_res->probes[probe - 1]->target) {
+		const struct usym *s;
+		struct usym_elf *e;
+		int err;
+
+		e = usyms_elf(usym_res->probes[probe - 1]->target, &err);
+		s = e ? usyms_elf_at(e, addr - bias) : NULL;
+		if (s) {
+			snprintf(buf, len, "%s", s->name);
+			r = buf;
+		}
+	}
+	return r;
 }

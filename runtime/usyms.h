@@ -59,7 +59,12 @@ void usyms_note_pid(int pid);
  * copied into buf; with `offset`, "func+0x10" when inside it. NULL when
  * nothing is known (no map for the address, or no symbol). */
 const char *usyms_lookup(int pid, uint64_t addr, bool offset, char *buf, size_t len);
-/* The same as a hook for struct out (runtime/output.h). */
-const char *usyms_out_hook(void *ctx, int pid, uint64_t addr, char *buf, size_t len);
+/* The same as a hook for struct out (runtime/output.h), for a usym_t value
+ * (layout there). When the process's map is unknown (it exited before it
+ * could be read), an address taken in a uprobe is looked up in that
+ * probe's binary, moved by the load bias the probe saw. */
+struct resources;
+void usyms_set_resources(const struct resources *res);
+const char *usyms_out_hook(void *ctx, const void *value, char *buf, size_t len);
 
 #endif

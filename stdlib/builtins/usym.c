@@ -1,14 +1,17 @@
 /*
  * usym.c - usym(addr) and uaddr("name"), user-space symbols.
  *
- * usym() is a usym_t value, 16 bytes: the address (u64) and the pid of the
- * task that made it (u64); user space names it when printing
+ * usym() is a usym_t value, 24 bytes: the address (u64), the pid of the
+ * task that made it (u32), the uprobe it was taken in (u32 index + 1, 0 in
+ * other probes) and that uprobe's load bias (u64); user space names it when
+ * printing
  * (runtime/usyms.c, through /proc/PID/maps and the ELF symbol tables). So
  * that a process which exits before its values are printed (map keys
  * printed at exit) can still be named, the first usym() of each pid also
  * sends a small event: the runtime then reads and keeps that process's
  * memory map while it is alive (an LRU hash of pids seen keeps this to one
- * event per process).
+ * event per process). If the map still could not be read, an address
+ * taken in a uprobe is named from that uprobe's binary and load bias.
  *
  * uaddr() is resolved while compiling from the probe's binary (uprobe and
  * uretprobe only). In a PIE or a shared library the symbol moves with the
@@ -25,7 +28,8 @@
 
 #define H_GET_FUNC_IP 173
 
-static struct hk_type ty_usym = {.kind = TY_USYM, .size = 16, .align = 8};
+/* u64 address, u32 pid, u32 uprobe index + 1 (0: none), u64 load bias */
+static struct hk_type ty_usym = {.kind = TY_USYM, .size = 24, .align = 8};
 
 STD_BUILTIN(usym);
 
@@ -84,7 +88,10 @@ static void note_pid(struct cg *cg, const struct res_event *ev, LLVMValueRef pid
 
 static LLVMValueRef usym_lower(struct cg *cg, struct ast_node *n)
 {
-	LLVMValueRef v = cg_expr(cg, n->body), p, pid;
+	const struct res_probe *probe = cg->probe;
+	const struct ptregs_point *d = probe->data;
+	bool uprobe = probe->ops->user_space && probe->ops->pt_regs && d && d->target;
+	LLVMValueRef v = cg_expr(cg, n->body), p, pid, bias = cg_const(cg, 0);
 
 	if (n->body->type->kind == TY_USYM)
 		return v;
@@ -92,9 +99,20 @@ static LLVMValueRef usym_lower(struct cg *cg, struct ast_node *n)
 	pid = LLVMBuildLShr(cg->b, cg_helper(cg, H_GET_CURRENT_PID_TGID, cg->i64, NULL, 0),
 			    cg_const(cg, 32), "");
 	note_pid(cg, n->sema_data, pid);
-	p = cg_alloc(cg, 16);
+	if (uprobe && d->dyn)
+		bias = LLVMBuildSub(cg->b, cg_helper(cg, H_GET_FUNC_IP, cg->i64, &cg->ctx, 1),
+				    cg_const(cg, d->vaddr), "");
+	p = cg_alloc(cg, 24);
 	LLVMSetAlignment(LLVMBuildStore(cg->b, v, p), 8);
-	LLVMSetAlignment(LLVMBuildStore(cg->b, pid, cg_gep(cg, p, 8)), 8);
+	LLVMSetAlignment(
+		LLVMBuildStore(cg->b,
+			       LLVMBuildOr(cg->b, pid,
+					   cg_const(cg, uprobe ? (uint64_t)(probe->index + 1) << 32
+							       : 0),
+					   ""),
+			       cg_gep(cg, p, 8)),
+		8);
+	LLVMSetAlignment(LLVMBuildStore(cg->b, bias, cg_gep(cg, p, 16)), 8);
 	return p;
 }
 
