@@ -145,7 +145,7 @@ static void test_errors(void)
 	     "stdin:1:1-27: error: uprobe target '/nonexistent/hawk' not found: no such file, "
 	     "program in $PATH or library\n"
 	     "uprobe:/nonexistent/hawk:f { }\n"
-	     "^~~~~~~~~~~~~~~~~~~~~~~~~\n");
+	     "^~~~~~~~~~~~~~~~~~~~~~~~~~\n");
 	ERRS("uprobe:hawk-no-such-program:f { }",
 	     "stdin:1:1-30: error: uprobe target 'hawk-no-such-program' not found: no such "
 	     "file, program in $PATH or library\n"
