@@ -118,7 +118,8 @@ static int load_elf(struct usym_elf *e)
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 
-		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
 			continue;
 		err = read_symtab(elf, scn, &sh, e, &cap);
 		if (err)
@@ -268,9 +269,8 @@ static bool lib_matches(const char *file, const char *name)
 	if (!strncmp(base, name, n) && !strncmp(base + n, ".so", 3) &&
 	    (base[n + 3] == '\0' || base[n + 3] == '.'))
 		return true;
-	if (strncmp(name, "lib", 3) && !strncmp(base, "lib", 3) &&
-	    !strncmp(base + 3, name, n) && !strncmp(base + 3 + n, ".so", 3) &&
-	    (base[n + 6] == '\0' || base[n + 6] == '.'))
+	if (strncmp(name, "lib", 3) && !strncmp(base, "lib", 3) && !strncmp(base + 3, name, n) &&
+	    !strncmp(base + 3 + n, ".so", 3) && (base[n + 6] == '\0' || base[n + 6] == '.'))
 		return true;
 	return false;
 }
@@ -330,8 +330,13 @@ out:
 static int libdir_find(const char *name, char *out, size_t len)
 {
 	static const char *const dirs[] = {
-		"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64",
-		"/lib", "/usr/lib", "/usr/local/lib",
+		"/lib/x86_64-linux-gnu",
+		"/usr/lib/x86_64-linux-gnu",
+		"/lib64",
+		"/usr/lib64",
+		"/lib",
+		"/usr/lib",
+		"/usr/local/lib",
 	};
 	static const char *const forms[] = {"%s/%s.so", "%s/lib%s.so", "%s/%s.so.*",
 					    "%s/lib%s.so.*"};

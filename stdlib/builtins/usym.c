@@ -48,6 +48,11 @@ static int usym_check(struct sema *s, struct ast_node *n)
 			   ty_name(s->arena, t));
 		return -1;
 	}
+	/* in a uprobe, the probed address in the ELF file is compiled in: an
+	 * object cached for one build of the binary would be wrong for the next */
+	for (int i = 0; i < s->npoints; i++)
+		if (s->points[i]->ops->user_space)
+			s->res->no_cache = true;
 	sema_internal_map(s, "usym_pids", "hawk_usym_pids", RM_LRU_HASH, 4, 1, 4096);
 	ev = sema_add_event(s, EV_OTHER, &std_usym, n);
 	if (ev) {
@@ -105,12 +110,12 @@ static LLVMValueRef usym_lower(struct cg *cg, struct ast_node *n)
 	p = cg_alloc(cg, 24);
 	LLVMSetAlignment(LLVMBuildStore(cg->b, v, p), 8);
 	LLVMSetAlignment(
-		LLVMBuildStore(cg->b,
-			       LLVMBuildOr(cg->b, pid,
-					   cg_const(cg, uprobe ? (uint64_t)(probe->index + 1) << 32
-							       : 0),
-					   ""),
-			       cg_gep(cg, p, 8)),
+		LLVMBuildStore(
+			cg->b,
+			LLVMBuildOr(cg->b, pid,
+				    cg_const(cg, uprobe ? (uint64_t)(probe->index + 1) << 32 : 0),
+				    ""),
+			cg_gep(cg, p, 8)),
 		8);
 	LLVMSetAlignment(LLVMBuildStore(cg->b, bias, cg_gep(cg, p, 16)), 8);
 	return p;
@@ -161,13 +166,15 @@ static int uaddr_check(struct sema *s, struct ast_node *n)
 	}
 	if (!s->npoints)
 		return -1;
+	s->res->no_cache = true; /* addresses of this build of the binary */
 	for (i = 0; i < s->npoints; i++) {
 		const struct res_probe *p = s->points[i];
 		const struct usym *sym;
 
 		if (!p->ops->user_space || !p->ops->pt_regs) {
-			sema_error(s, n->loc, "uaddr() is not available in %s: it needs a uprobe or "
-					      "uretprobe",
+			sema_error(s, n->loc,
+				   "uaddr() is not available in %s: it needs a uprobe or "
+				   "uretprobe",
 				   p->spec);
 			return -1;
 		}
@@ -183,8 +190,9 @@ static int uaddr_check(struct sema *s, struct ast_node *n)
 			size = 0;
 	}
 	/* the pointee's type from the symbol's size, as bpftrace */
-	n->type = ty_ptr(s->arena, ty_int(size == 1 || size == 2 || size == 4 ? (int)size : 8, false),
-			 AS_USER);
+	n->type =
+		ty_ptr(s->arena, ty_int(size == 1 || size == 2 || size == 4 ? (int)size : 8, false),
+		       AS_USER);
 	return 0;
 }
 

@@ -124,16 +124,18 @@ static int kp_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 	int i, added = 0;
 
 	if (!rest || !rest[1]) {
-		sema_error(s, ap->loc, "invalid %s '%s': expected %s:FUNCTION or %s:MODULE:FUNCTION",
-			   kind, spec, kind, kind);
+		sema_error(s, ap->loc,
+			   "invalid %s '%s': expected %s:FUNCTION or %s:MODULE:FUNCTION", kind,
+			   spec, kind, kind);
 		return -1;
 	}
 	rest++;
 	colon = strchr(rest, ':');
 	if (colon && (strchr(colon + 1, ':') || colon == rest || !colon[1] ||
 		      (size_t)(colon - rest) >= sizeof(mod))) {
-		sema_error(s, ap->loc, "invalid %s '%s': expected %s:FUNCTION or %s:MODULE:FUNCTION",
-			   kind, spec, kind, kind);
+		sema_error(s, ap->loc,
+			   "invalid %s '%s': expected %s:FUNCTION or %s:MODULE:FUNCTION", kind,
+			   spec, kind, kind);
 		return -1;
 	}
 	if (colon) {
@@ -142,7 +144,8 @@ static int kp_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 		rest = colon + 1;
 	}
 	if (strlen(rest) >= sizeof(fn)) {
-		sema_error(s, ap->loc, "invalid %s '%s': the function name is too long", kind, spec);
+		sema_error(s, ap->loc, "invalid %s '%s': the function name is too long", kind,
+			   spec);
 		return -1;
 	}
 	strcpy(fn, rest);
@@ -152,19 +155,21 @@ static int kp_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 		errno = 0;
 		off = strtoull(plus + 1, &end, 0);
 		if (!plus[1] || *end || errno || plus[1] == '-') {
-			sema_error(s, ap->loc, "invalid %s '%s': expected FUNCTION+OFFSET", kind, spec);
+			sema_error(s, ap->loc, "invalid %s '%s': expected FUNCTION+OFFSET", kind,
+				   spec);
 			return -1;
 		}
 		if (ret) {
-			sema_error(s, ap->loc, "kretprobe '%s': a return probe cannot have an offset",
-				   spec);
+			sema_error(s, ap->loc,
+				   "kretprobe '%s': a return probe cannot have an offset", spec);
 			return -1;
 		}
 	}
 	wild = strpbrk(fn, "*?[") || strpbrk(mod, "*?[");
 	if (wild && plus) {
-		sema_error(s, ap->loc, "invalid %s '%s': an offset needs one function, not a wildcard",
-			   kind, spec);
+		sema_error(s, ap->loc,
+			   "invalid %s '%s': an offset needs one function, not a wildcard", kind,
+			   spec);
 		return -1;
 	}
 	read_kfuncs();
@@ -174,7 +179,8 @@ static int kp_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 		bool found = nkfuncs == 0; /* nothing listed: let the kernel decide */
 
 		for (i = 0; i < nkfuncs && !found; i++)
-			found = !strcmp(kfuncs[i].name, fn) && (!*mod || !strcmp(kfuncs[i].mod, mod));
+			found = !strcmp(kfuncs[i].name, fn) &&
+				(!*mod || !strcmp(kfuncs[i].mod, mod));
 		if (found) {
 			add_point(s, ap, ret, mod, fn, off);
 			return 0;

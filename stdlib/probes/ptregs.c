@@ -21,10 +21,10 @@ static const struct {
 	const char *name;
 	int off;
 } regs[] = {
-	{"r15", 0},	 {"r14", 8},   {"r13", 16},	 {"r12", 24}, {"bp", 32},  {"bx", 40},
-	{"r11", 48},	 {"r10", 56},  {"r9", 64},	 {"r8", 72},  {"ax", 80},  {"cx", 88},
-	{"dx", 96},	 {"si", 104},  {"di", 112},	 {"orig_ax", 120}, {"ip", 128},
-	{"cs", 136},	 {"flags", 144}, {"sp", 152},	 {"ss", 160}, {"pc", 128},
+	{"r15", 0},	{"r14", 8},  {"r13", 16}, {"r12", 24},	    {"bp", 32},	 {"bx", 40},
+	{"r11", 48},	{"r10", 56}, {"r9", 64},  {"r8", 72},	    {"ax", 80},	 {"cx", 88},
+	{"dx", 96},	{"si", 104}, {"di", 112}, {"orig_ax", 120}, {"ip", 128}, {"cs", 136},
+	{"flags", 144}, {"sp", 152}, {"ss", 160}, {"pc", 128},
 };
 
 #define NREGS (sizeof(regs) / sizeof(regs[0]))
@@ -74,7 +74,8 @@ int ptregs_check_ident(struct sema *s, struct res_probe *p, struct ast_node *n)
 
 	if (!strcmp(n->name, "retval")) {
 		if (!d->ret) {
-			sema_error(s, n->loc, "'retval' is not available in %s probes", kind_name(p, false));
+			sema_error(s, n->loc, "'retval' is not available in %s probes",
+				   kind_name(p, false));
 			sema_hint(s, "use %s to read the return value", kind_name(p, true));
 			return -1;
 		}
@@ -100,8 +101,9 @@ int ptregs_check_ident(struct sema *s, struct res_probe *p, struct ast_node *n)
 	if (d->ret) {
 		sema_error(s, n->loc, "'%s' is not available in %s probes", n->name,
 			   kind_name(p, true));
-		sema_hint(s, "arguments can be read in %s probes; keep them in a map keyed by tid "
-			     "to use them on return",
+		sema_hint(s,
+			  "arguments can be read in %s probes; keep them in a map keyed by tid "
+			  "to use them on return",
 			  kind_name(p, false));
 		return -1;
 	}
@@ -166,8 +168,9 @@ static int reg_check(struct sema *s, struct ast_node *n)
 	}
 	for (i = 0; i < s->npoints; i++) {
 		if (!s->points[i]->ops->pt_regs) {
-			sema_error(s, n->loc, "reg() is not available in %s: it needs a kprobe or "
-					      "uprobe",
+			sema_error(s, n->loc,
+				   "reg() is not available in %s: it needs a kprobe or "
+				   "uprobe",
 				   s->points[i]->spec);
 			return -1;
 		}

@@ -41,10 +41,10 @@ static void add_point(struct sema *s, struct ast_node *ap, bool ret, const char 
 	d->offset = (uint64_t)off;
 	d->vaddr = vaddr;
 	d->dyn = usyms_elf_is_dyn(e);
-	p = sema_add_probe(s, ret ? &std_probe_uretprobe : &std_probe_uprobe,
-			   arena_printf(s->arena, "%s:%s:%s", ret ? "uretprobe" : "uprobe", path,
-					label),
-			   ap->loc);
+	p = sema_add_probe(
+		s, ret ? &std_probe_uretprobe : &std_probe_uprobe,
+		arena_printf(s->arena, "%s:%s:%s", ret ? "uretprobe" : "uprobe", path, label),
+		ap->loc);
 	p->target = d->target;
 	p->func = d->fname;
 	p->section = ret ? "uretprobe" : "uprobe";
@@ -105,8 +105,9 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 		return -1;
 	}
 	if (usyms_find_binary(target, path, sizeof(path))) {
-		sema_error(s, ap->loc, "%s target '%s' not found: no such file, program in $PATH "
-				       "or library",
+		sema_error(s, ap->loc,
+			   "%s target '%s' not found: no such file, program in $PATH "
+			   "or library",
 			   kind, target);
 		return -1;
 	}
@@ -123,7 +124,8 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 		int64_t off = usyms_elf_offset(e, v, true);
 
 		if (off < 0) {
-			sema_error(s, ap->loc, "address 0x%llx is not in an executable segment of '%s'",
+			sema_error(s, ap->loc,
+				   "address 0x%llx is not in an executable segment of '%s'",
 				   (unsigned long long)v, path);
 			return -1;
 		}
@@ -137,12 +139,13 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 	if (plus) {
 		*plus = '\0';
 		if (!parse_num(plus + 1, &v) || strpbrk(func, "*?[")) {
-			sema_error(s, ap->loc, "invalid %s '%s': expected FUNCTION+OFFSET", kind, spec);
+			sema_error(s, ap->loc, "invalid %s '%s': expected FUNCTION+OFFSET", kind,
+				   spec);
 			return -1;
 		}
 		if (ret) {
-			sema_error(s, ap->loc, "uretprobe '%s': a return probe cannot have an offset",
-				   spec);
+			sema_error(s, ap->loc,
+				   "uretprobe '%s': a return probe cannot have an offset", spec);
 			return -1;
 		}
 	} else {
@@ -221,8 +224,8 @@ static int up_attach(struct rt *rt, struct res_probe *p, struct bpf_program *pro
 	int pid = rt_target_pid(rt);
 	struct bpf_link *l;
 
-	l = bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, d->target,
-					    (size_t)d->offset, &opts);
+	l = bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, d->target, (size_t)d->offset,
+					    &opts);
 	if (!l) {
 		int err = -errno;
 

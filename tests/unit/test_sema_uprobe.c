@@ -54,12 +54,12 @@ static const char *prog(const char *text)
 #define ERRS(text, want)                                          \
 	do {                                                      \
 		struct run r_;                                    \
-		char *e_, want_[8192];                               \
-		snprintf(want_, sizeof(want_), "%s", prog(want));       \
+		char *e_, want_[8192];                            \
+		snprintf(want_, sizeof(want_), "%s", prog(want)); \
 		run(&r_, prog(text));                             \
 		CHECK(r_.rc != 0);                                \
 		e_ = diag_render_string(&r_.d);                   \
-		CHECK_STR(e_, want_);                                \
+		CHECK_STR(e_, want_);                             \
 		free(e_);                                         \
 		done(&r_);                                        \
 	} while (0)
