@@ -121,7 +121,7 @@ static int kp_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 	uint64_t off = 0;
 	char *plus, *end;
 	bool wild;
-	int i, added = 0;
+	int i, added = 0, *matched;
 
 	if (!rest || !rest[1]) {
 		sema_error(s, ap->loc,
@@ -208,22 +208,24 @@ static int kp_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 			   spec);
 		return -1;
 	}
-	for (i = 0; i < nkfuncs; i++) {
+	matched = malloc(sizeof(*matched) * (size_t)nkfuncs);
+	for (i = 0; matched && i < nkfuncs; i++) {
 		int j;
 
 		if (fnmatch(fn, kfuncs[i].name, 0) ||
 		    (*mod ? fnmatch(mod, kfuncs[i].mod, 0) : false))
 			continue;
 		/* a name listed twice (static functions of the same name) once */
-		for (j = 0; j < i; j++)
-			if (!strcmp(kfuncs[j].name, kfuncs[i].name) &&
-			    !strcmp(kfuncs[j].mod, kfuncs[i].mod))
+		for (j = 0; j < added; j++)
+			if (!strcmp(kfuncs[matched[j]].name, kfuncs[i].name) &&
+			    !strcmp(kfuncs[matched[j]].mod, kfuncs[i].mod))
 				break;
-		if (j < i)
+		if (j < added)
 			continue;
 		add_point(s, ap, ret, kfuncs[i].mod, kfuncs[i].name, 0);
-		added++;
+		matched[added++] = i;
 	}
+	free(matched);
 	if (!added) {
 		sema_error(s, ap->loc, "no kernel function matches '%s'", spec);
 		return -1;
