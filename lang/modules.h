@@ -107,7 +107,7 @@ struct probe_ops {
 	 * (rt_own_link/rt_own_fd, runtime/rt.h) so it can release them. Return 0
 	 * or -errno; on failure, print nothing: the runtime reports the error
 	 * with the probe's name, using `hint` when the module sets it.
-	 * -EOPNOTSUPP with a hint: the kernel cannot run this probe type; the
+	 * -ENOSYS with a hint: the kernel cannot run this probe type at all; the
 	 * runtime prints just "probe 'SPEC': HINT". */
 	int (*attach)(struct rt *rt, struct res_probe *p, struct bpf_program *prog,
 		      const char **hint);

@@ -1029,7 +1029,7 @@ static int phase_attach(struct rt *rt)
 			return -EOPNOTSUPP;
 		}
 		err = p->ops->attach(rt, (struct res_probe *)p, probe_prog(rt, p), &h);
-		if (err == -EOPNOTSUPP && h) {
+		if (err == -ENOSYS && h) {
 			error_at(rt, p->loc, "probe '%s': %s", p->spec, h);
 			return err;
 		}

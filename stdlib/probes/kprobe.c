@@ -269,7 +269,7 @@ static int kp_attach(struct rt *rt, struct res_probe *p, struct bpf_program *pro
 		if (rt_dry_run(rt))
 			return 0; /* loaded and checked by the verifier: all a dry run can do */
 		*hint = "this kernel has no kprobe support (built without CONFIG_KPROBES)";
-		return -EOPNOTSUPP;
+		return -ENOSYS;
 	}
 	l = bpf_program__attach_kprobe_opts(prog, d->fname, &opts);
 	if (!l)
