@@ -277,7 +277,8 @@ static bool lib_matches(const char *file, const char *name)
 
 /* glibc's new-format cache ("glibc-ld.so.cache1.1"): a header, then
  * entries {flags, key, value, osversion, hwcap}; key and value are offsets
- * of strings from the start of the file. x86-64 entries have flags 0x303. */
+ * of strings from the start of that header (the file's start unless an old
+ * format cache comes first). x86-64 entries have flags 0x303. */
 static int ldcache_find(const char *name, char *out, size_t len)
 {
 	static const char magic[] = "glibc-ld.so.cache1.1";
@@ -311,11 +312,11 @@ static int ldcache_find(const char *name, char *out, size_t len)
 			memcpy(&flags, ent, 4);
 			memcpy(&key, ent + 4, 4);
 			memcpy(&value, ent + 8, 4);
-			if ((flags & 0xff00) != 0x0300 || key >= (uint64_t)size ||
-			    value >= (uint64_t)size)
+			if ((flags & 0xff00) != 0x0300 || key >= (uint64_t)(buf + size - p) ||
+			    value >= (uint64_t)(buf + size - p))
 				continue; /* only x86-64 libraries */
-			if (lib_matches(buf + key, name) && is_file(buf + value)) {
-				snprintf(out, len, "%s", buf + value);
+			if (lib_matches(p + key, name) && is_file(p + value)) {
+				snprintf(out, len, "%s", p + value);
 				rc = 0;
 				break;
 			}
