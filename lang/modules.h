@@ -108,7 +108,9 @@ struct probe_ops {
 	/* Attach the loaded program; hand every link/fd made to the runtime
 	 * (rt_own_link/rt_own_fd, runtime/rt.h) so it can release them. Return 0
 	 * or -errno; on failure, print nothing: the runtime reports the error
-	 * with the probe's name, using `hint` when the module sets it. */
+	 * with the probe's name, using `hint` when the module sets it.
+	 * -ENOSYS with a hint: the kernel cannot run this probe type at all; the
+	 * runtime prints just "probe 'SPEC': HINT". */
 	int (*attach)(struct rt *rt, struct res_probe *p, struct bpf_program *prog,
 		      const char **hint);
 	bool is_begin, is_end; /* run once by the runtime, not attached */
@@ -118,6 +120,12 @@ struct probe_ops {
 	 * lines. probe_list_match() says whether a name is wanted (compute the
 	 * detail only for those). NULL: nothing to list. */
 	void (*list)(struct probe_list *l);
+	/* The context is the traced task's struct pt_regs (kprobe, uprobe):
+	 * reg() reads it. */
+	bool pt_regs;
+	/* The probe fires in user context: pointers of unknown address space
+	 * are read with the _user helpers (uprobe). */
+	bool user_space;
 };
 
 /* The listing a module adds to (stdlib/list.c). */

@@ -543,6 +543,8 @@ static void fmt_value(struct sbuf *b, const struct out *o, const struct hk_type 
 		v = read_uint(d, 8);
 		if (t->kind == TY_KSYM && o->ksym)
 			s = o->ksym(o->sym_ctx, v, sym, sizeof(sym));
+		if (t->kind == TY_USYM && o->usym)
+			s = o->usym(o->sym_ctx, d, sym, sizeof(sym));
 		if (!s && t->kind == TY_KSYM) {
 			/* bpftrace streams the address as a void *: 0 is "0" */
 			snprintf(sym, sizeof(sym), v ? "0x%" PRIx64 : "0", v);

@@ -40,6 +40,10 @@ struct out {
 	 * CLOCK_BOOTTIME in ns, measured once on first use unless set. */
 	bool wall_offset_set;
 	int64_t wall_offset;
+	/* Resolves a usym value (layout below: the address and where it was
+	 * taken) to the containing function's name; NULL prints hex. Called
+	 * with sym_ctx. */
+	const char *(*usym)(void *ctx, const void *value, char *buf, size_t len);
 };
 
 /*
@@ -52,6 +56,9 @@ struct out {
  *   TY_INET         int64 address family, then 4 or 16 address bytes
  *   TY_MACADDR      6 bytes
  *   TY_STRERROR     an errno value, printed as its text
+ *   TY_USYM         16 bytes: u64 address, u32 pid, u32 probe index + 1 (a
+ *                   uprobe's; 0: none), then (size 24) u64 load bias of
+ *                   that probe's binary in the process
  */
 
 void out_init(struct out *o, FILE *f, enum out_format format);

@@ -47,6 +47,7 @@
 
 #include "rt_internal.h"
 #include "syms.h"
+#include "usyms.h"
 #include "../lang/diag.h"
 #include "../lang/modules.h"
 #include "../lang/source.h"
@@ -227,6 +228,11 @@ void rt_own_fd(struct rt *rt, int fd)
 int rt_ncpus(const struct rt *rt)
 {
 	return rt->ncpus;
+}
+
+bool rt_dry_run(const struct rt *rt)
+{
+	return rt->opt->dry_run;
 }
 
 int rt_target_pid(const struct rt *rt)
@@ -1032,6 +1038,10 @@ static int phase_attach(struct rt *rt)
 			return -EOPNOTSUPP;
 		}
 		err = p->ops->attach(rt, (struct res_probe *)p, probe_prog(rt, p), &h);
+		if (err == -ENOSYS && h) {
+			error_at(rt, p->loc, "probe '%s': %s", p->spec, h);
+			return err;
+		}
 		if (err && missing) {
 			/* config missing_probes = warn | ignore: go on without it. */
 			if (missing == 1) {
@@ -1222,6 +1232,8 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 	out_init(&rt->out, opt->out ? opt->out : stdout, opt->format);
 	rt->out.ksym = syms_ksym; /* kallsyms is read on the first ksym printed */
 	rt->out.cgroup_path = syms_cgroup_path;
+	rt->out.usym = usyms_out_hook; /* /proc/PID/maps and ELF symbols, when printed */
+	usyms_set_resources(res);
 	if (res->config.str_trunc_trailer)
 		rt->out.trunc_trailer = res->config.str_trunc_trailer;
 	rt->ncpus = libbpf_num_possible_cpus();

@@ -71,6 +71,7 @@ void rt_own_link(struct rt *rt, struct bpf_link *link);
 void rt_own_fd(struct rt *rt, int fd);
 int rt_ncpus(const struct rt *rt);	/* possible CPUs */
 int rt_target_pid(const struct rt *rt); /* -p PID or the -c child, 0 if none */
+bool rt_dry_run(const struct rt *rt);	/* --dry-run */
 /* The output events are printed to (EV_OTHER handlers print through it). */
 struct out *rt_out(struct rt *rt);
 const struct resources *rt_resources(const struct rt *rt);

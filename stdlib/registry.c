@@ -74,6 +74,9 @@ STD_BUILTIN(has_key);
 STD_BUILTIN(len);
 STD_BUILTIN(find);
 STD_BUILTIN(tseries);
+STD_BUILTIN(reg);
+STD_BUILTIN(usym);
+STD_BUILTIN(uaddr);
 /* -- maps: declarations -- */
 
 STD_PROBE(begin);
@@ -85,6 +88,10 @@ STD_PROBE(software);
 STD_PROBE(hardware);
 STD_PROBE(rawtracepoint);
 /* -- more probe types: declarations -- */
+STD_PROBE(uprobe);
+STD_PROBE(uretprobe);
+STD_PROBE(kprobe);
+STD_PROBE(kretprobe);
 
 /* One line per module; sections keep parallel additions apart. */
 static const struct builtin_ops *const builtins[] = {
@@ -154,6 +161,9 @@ static const struct builtin_ops *const builtins[] = {
 	&std_len,
 	&std_find,
 	&std_tseries,
+	&std_reg,
+	&std_usym,
+	&std_uaddr,
 	/* -- maps -- */
 };
 
@@ -167,6 +177,10 @@ static const struct probe_ops *const probes[] = {
 	&std_probe_hardware,
 	&std_probe_rawtracepoint,
 	/* -- more probe types -- */
+	&std_probe_uprobe,
+	&std_probe_uretprobe,
+	&std_probe_kprobe,
+	&std_probe_kretprobe,
 };
 /* clang-format on */
 

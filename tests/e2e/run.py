@@ -675,9 +675,20 @@ def build_progs(dest):
             cmd.insert(1, "-static")
         if name == "tid_check":
             cmd.append("-pthread")
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        if r.returncode != 0:
-            sys.exit("run.py: building %s failed:\n%s%s" % (name, r.stdout, r.stderr))
+        if name == "uprobe_args":  # see CMakeLists.txt: PIE and not, with libhawkup.so
+            cmds = [[cc, "-O2", "-g", "-shared", "-fPIC", "-o", os.path.join(dest, "libhawkup.so"),
+                     os.path.join(src_dir, "lib", "hawkup.c")]]
+            for out, flags in (("uprobe_args", ["-fPIE", "-pie"]),
+                               ("uprobe_args_nopie", ["-fno-pie", "-no-pie"])):
+                cmds.append([cc, "-O2", "-g"] + flags + ["-o", os.path.join(dest, out),
+                            os.path.join(src_dir, f), "-L" + dest, "-lhawkup",
+                            "-Wl,-rpath,$ORIGIN"])
+        else:
+            cmds = [cmd]
+        for c in cmds:
+            r = subprocess.run(c, capture_output=True, text=True)
+            if r.returncode != 0:
+                sys.exit("run.py: building %s failed:\n%s%s" % (name, r.stdout, r.stderr))
 
 
 def collect_files(paths):

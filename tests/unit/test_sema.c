@@ -231,9 +231,9 @@ static void test_errors(void)
 	     "stdin:1:14-22: error: operator '+' needs integer operands, not string[16] and int64\n"
 	     "BEGIN { @x = comm + 1; }\n"
 	     "             ^~~~~~~~\n");
-	ERRS("kprobe:f { }", "stdin:1:1-9: error: unknown probe type 'kprobe'\n"
-			     "kprobe:f { }\n"
-			     "^~~~~~~~\n");
+	ERRS("nosuchprobe:f { }", "stdin:1:1-14: error: unknown probe type 'nosuchprobe'\n"
+				  "nosuchprobe:f { }\n"
+				  "^~~~~~~~~~~~~\n");
 	ERRS("interval:x:1 { }",
 	     "stdin:1:1-13: error: invalid attach point 'interval:x:1': expected a unit (ns, us, "
 	     "ms, s, hz) and a positive number, as in interval:s:1\n"

@@ -1,0 +1,580 @@
+/*
+ * usyms.c - user-space symbols (see usyms.h): ELF symbol tables through
+ * libelf, library names through /etc/ld.so.cache, process memory maps
+ * through /proc/PID/maps. Caches live until hawk exits (a few binaries and
+ * processes per run); nothing here is freed before that.
+ */
+#define _GNU_SOURCE
+#include "usyms.h"
+#include "../lang/resources.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <glob.h>
+#include <libelf.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct seg {
+	uint64_t vaddr, memsz, offset, filesz;
+	bool exec;
+};
+
+struct usym_elf {
+	char *path;
+	struct usym *syms;
+	int nsyms;
+	struct seg *segs;
+	int nsegs;
+	bool dyn;
+	struct usym_elf *next;
+};
+
+static struct usym_elf *elf_cache;
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct usym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	if (x->is_func != y->is_func)
+		return x->is_func ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* Adds the function and object symbols of one symbol table section. */
+static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct usym_elf *e, int *cap)
+{
+	Elf_Data *data = elf_getdata(scn, NULL);
+	size_t i, n = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
+
+	for (i = 0; data && i < n; i++) {
+		GElf_Sym s;
+		const char *name;
+		int type;
+
+		if (!gelf_getsym(data, (int)i, &s))
+			continue;
+		type = GELF_ST_TYPE(s.st_info);
+		if ((type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT) ||
+		    s.st_shndx == SHN_UNDEF || !s.st_value)
+			continue;
+		name = elf_strptr(elf, sh->sh_link, s.st_name);
+		if (!name || !*name)
+			continue;
+		if (e->nsyms == *cap) {
+			struct usym *ns;
+
+			*cap = *cap ? *cap * 2 : 256;
+			ns = realloc(e->syms, sizeof(*ns) * (size_t)*cap);
+			if (!ns)
+				return -ENOMEM;
+			e->syms = ns;
+		}
+		e->syms[e->nsyms++] = (struct usym){
+			.name = strdup(name),
+			.addr = s.st_value,
+			.size = s.st_size,
+			.is_func = type != STT_OBJECT,
+		};
+	}
+	return 0;
+}
+
+static int load_elf(struct usym_elf *e)
+{
+	int fd = open(e->path, O_RDONLY | O_CLOEXEC), err = 0, cap = 0, i, j;
+	size_t nph = 0;
+	Elf_Scn *scn = NULL;
+	GElf_Ehdr eh;
+	Elf *elf;
+
+	if (fd < 0)
+		return -errno;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
+		err = -ENOEXEC;
+		goto out;
+	}
+	e->dyn = eh.e_type == ET_DYN;
+	if (elf_getphdrnum(elf, &nph) == 0 && nph) {
+		e->segs = calloc(nph, sizeof(*e->segs));
+		for (i = 0; e->segs && (size_t)i < nph; i++) {
+			GElf_Phdr ph;
+
+			if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD)
+				continue;
+			e->segs[e->nsegs++] = (struct seg){ph.p_vaddr, ph.p_memsz, ph.p_offset,
+							   ph.p_filesz, (ph.p_flags & PF_X) != 0};
+		}
+	}
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+			continue;
+		err = read_symtab(elf, scn, &sh, e, &cap);
+		if (err)
+			goto out;
+	}
+	qsort(e->syms, (size_t)e->nsyms, sizeof(*e->syms), sym_cmp);
+	/* .symtab and .dynsym name the same functions: keep one of each */
+	for (i = j = 0; i < e->nsyms; i++) {
+		if (j && e->syms[j - 1].addr == e->syms[i].addr &&
+		    !strcmp(e->syms[j - 1].name, e->syms[i].name))
+			continue;
+		e->syms[j++] = e->syms[i];
+	}
+	e->nsyms = j;
+out:
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return err;
+}
+
+struct usym_elf *usyms_elf(const char *path, int *err)
+{
+	struct usym_elf *e;
+	int rc;
+
+	for (e = elf_cache; e; e = e->next)
+		if (!strcmp(e->path, path))
+			return e;
+	e = calloc(1, sizeof(*e));
+	if (!e || !(e->path = strdup(path))) {
+		free(e);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	rc = load_elf(e);
+	if (rc) {
+		free(e->syms);
+		free(e->segs);
+		free(e->path);
+		free(e);
+		*err = rc;
+		return NULL;
+	}
+	e->next = elf_cache;
+	elf_cache = e;
+	return e;
+}
+
+const struct usym *usyms_elf_syms(const struct usym_elf *e, int *n)
+{
+	*n = e->nsyms;
+	return e->syms;
+}
+
+const struct usym *usyms_elf_find(const struct usym_elf *e, const char *name)
+{
+	const struct usym *obj = NULL;
+	int i;
+
+	for (i = 0; i < e->nsyms; i++) {
+		if (strcmp(e->syms[i].name, name))
+			continue;
+		if (e->syms[i].is_func)
+			return &e->syms[i];
+		if (!obj)
+			obj = &e->syms[i];
+	}
+	return obj;
+}
+
+const struct usym *usyms_elf_at(const struct usym_elf *e, uint64_t vaddr)
+{
+	int lo = 0, hi = e->nsyms - 1, best = -1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (e->syms[mid].addr <= vaddr) {
+			best = mid;
+			lo = mid + 1;
+		} else {
+			hi = mid - 1;
+		}
+	}
+	/* the nearest symbol below that contains the address; a function
+	 * wins over an object at the same address */
+	for (; best >= 0; best--) {
+		const struct usym *s = &e->syms[best];
+
+		if (vaddr < s->addr + s->size || (!s->size && s->is_func))
+			return s;
+		if (s->size && vaddr >= s->addr + s->size && best &&
+		    e->syms[best - 1].addr != s->addr)
+			return NULL;
+	}
+	return NULL;
+}
+
+int64_t usyms_elf_offset(const struct usym_elf *e, uint64_t vaddr, bool exec)
+{
+	for (int i = 0; i < e->nsegs; i++) {
+		const struct seg *s = &e->segs[i];
+
+		if (vaddr >= s->vaddr && vaddr < s->vaddr + s->filesz && (!exec || s->exec))
+			return (int64_t)(vaddr - s->vaddr + s->offset);
+	}
+	return -1;
+}
+
+/* The virtual address of a file offset, or UINT64_MAX. */
+static uint64_t elf_vaddr(const struct usym_elf *e, uint64_t off)
+{
+	for (int i = 0; i < e->nsegs; i++) {
+		const struct seg *s = &e->segs[i];
+
+		if (off >= s->offset && off < s->offset + s->filesz)
+			return off - s->offset + s->vaddr;
+	}
+	return UINT64_MAX;
+}
+
+bool usyms_elf_is_dyn(const struct usym_elf *e)
+{
+	return e->dyn;
+}
+
+/* ---- finding binaries -------------------------------------------------------- */
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISREG(st.st_mode);
+}
+
+/* Does a library file name match the short name: "c" or "libc" match
+ * "libc.so.6", "libc.so.6" itself matches. */
+static bool lib_matches(const char *file, const char *name)
+{
+	size_t n = strlen(name);
+	const char *base = strrchr(file, '/');
+
+	base = base ? base + 1 : file;
+	if (!strcmp(base, name))
+		return true;
+	if (!strncmp(base, name, n) && !strncmp(base + n, ".so", 3) &&
+	    (base[n + 3] == '\0' || base[n + 3] == '.'))
+		return true;
+	if (strncmp(name, "lib", 3) && !strncmp(base, "lib", 3) && !strncmp(base + 3, name, n) &&
+	    !strncmp(base + 3 + n, ".so", 3) && (base[n + 6] == '\0' || base[n + 6] == '.'))
+		return true;
+	return false;
+}
+
+/* glibc's new-format cache ("glibc-ld.so.cache1.1"): a header, then
+ * entries {flags, key, value, osversion, hwcap}; key and value are offsets
+ * of strings from the start of that header (the file's start unless an old
+ * format cache comes first). x86-64 entries have flags 0x303. */
+static int ldcache_find(const char *name, char *out, size_t len)
+{
+	static const char magic[] = "glibc-ld.so.cache1.1";
+	FILE *f = fopen("/etc/ld.so.cache", "re");
+	char *buf = NULL;
+	long size;
+	int rc = -ENOENT;
+
+	if (!f)
+		return -ENOENT;
+	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 48 || fseek(f, 0, SEEK_SET))
+		goto out;
+	buf = malloc((size_t)size + 1);
+	if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size)
+		goto out;
+	buf[size] = '\0';
+	{
+		const char *p = memmem(buf, (size_t)size, magic, sizeof(magic) - 1);
+		uint32_t nlibs, i;
+		const unsigned char *ent;
+
+		if (!p)
+			goto out;
+		memcpy(&nlibs, p + 20, 4);
+		ent = (const unsigned char *)p + 48;
+		for (i = 0; i < nlibs && ent + 24 <= (const unsigned char *)buf + size;
+		     i++, ent += 24) {
+			int32_t flags;
+			uint32_t key, value;
+
+			memcpy(&flags, ent, 4);
+			memcpy(&key, ent + 4, 4);
+			memcpy(&value, ent + 8, 4);
+			if ((flags & 0xff00) != 0x0300 || key >= (uint64_t)(buf + size - p) ||
+			    value >= (uint64_t)(buf + size - p))
+				continue; /* only x86-64 libraries */
+			if (lib_matches(p + key, name) && is_file(p + value)) {
+				snprintf(out, len, "%s", p + value);
+				rc = 0;
+				break;
+			}
+		}
+	}
+out:
+	free(buf);
+	fclose(f);
+	return rc;
+}
+
+static int libdir_find(const char *name, char *out, size_t len)
+{
+	static const char *const dirs[] = {
+		"/lib/x86_64-linux-gnu",
+		"/usr/lib/x86_64-linux-gnu",
+		"/lib64",
+		"/usr/lib64",
+		"/lib",
+		"/usr/lib",
+		"/usr/local/lib",
+	};
+	static const char *const forms[] = {"%s/%s.so", "%s/lib%s.so", "%s/%s.so.*",
+					    "%s/lib%s.so.*"};
+
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+			char pat[PATH_MAX];
+			if (!strncmp(name, "lib", 3) && strstr(forms[f], "lib%s"))
+				continue;
+			snprintf(pat, sizeof(pat), forms[f], dirs[d], name);
+			if (!strchr(pat, '*')) {
+				if (is_file(pat)) {
+					snprintf(out, len, "%s", pat);
+					return 0;
+				}
+				continue;
+			}
+			/* a versioned name: the first match of the glob */
+			{
+				glob_t g;
+				int found = glob(pat, 0, NULL, &g) == 0 && g.gl_pathc;
+
+				if (found)
+					snprintf(out, len, "%s", g.gl_pathv[0]);
+				globfree(&g);
+				if (found)
+					return 0;
+			}
+		}
+	}
+	return -ENOENT;
+}
+
+int usyms_find_binary(const char *name, char *out, size_t len)
+{
+	char buf[PATH_MAX];
+
+	if (strchr(name, '/')) {
+		if (!is_file(name))
+			return -ENOENT;
+		if (!realpath(name, buf))
+			return -errno;
+		snprintf(out, len, "%s", buf);
+		return 0;
+	}
+	{
+		const char *path = getenv("PATH"), *p, *end;
+
+		for (p = path ? path : "/usr/bin:/bin"; *p; p = *end ? end + 1 : end) {
+			end = strchrnul(p, ':');
+			snprintf(buf, sizeof(buf), "%.*s/%s", (int)(end - p), end == p ? "." : p,
+				 name);
+			if (is_file(buf) && !access(buf, X_OK)) {
+				char real[PATH_MAX];
+
+				snprintf(out, len, "%s", realpath(buf, real) ? real : buf);
+				return 0;
+			}
+		}
+	}
+	if (!ldcache_find(name, buf, sizeof(buf)) || !libdir_find(name, buf, sizeof(buf))) {
+		char real[PATH_MAX];
+
+		snprintf(out, len, "%s", realpath(buf, real) ? real : buf);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* ---- processes ------------------------------------------------------------------- */
+
+struct vma {
+	uint64_t start, end, pgoff;
+	char *path;
+};
+
+struct pid_maps {
+	int pid;
+	struct vma *vmas;
+	int nvmas;
+	struct pid_maps *next;
+};
+
+static struct pid_maps *pid_cache;
+
+static struct pid_maps *read_maps(int pid)
+{
+	char path[64], line[PATH_MAX + 128];
+	struct pid_maps *m;
+	int cap = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		fclose(f);
+		return NULL;
+	}
+	m->pid = pid;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long start, end, off;
+		char perms[8];
+		int pos = 0;
+		char *file;
+
+		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s%n", &start, &end, perms, &off, &pos) <
+			    4 ||
+		    !pos)
+			continue;
+		file = line + pos;
+		while (*file == ' ')
+			file++;
+		file[strcspn(file, "\n")] = '\0';
+		if (file[0] != '/')
+			continue;
+		if (m->nvmas == cap) {
+			struct vma *nv;
+
+			cap = cap ? cap * 2 : 32;
+			nv = realloc(m->vmas, sizeof(*nv) * (size_t)cap);
+			if (!nv)
+				break;
+			m->vmas = nv;
+		}
+		m->vmas[m->nvmas++] = (struct vma){start, end, off, strdup(file)};
+	}
+	fclose(f);
+	if (!m->nvmas) {
+		/* a zombie or a process without mappings: nothing to keep */
+		free(m->vmas);
+		free(m);
+		return NULL;
+	}
+	m->next = pid_cache;
+	pid_cache = m;
+	return m;
+}
+
+static struct pid_maps *find_maps(int pid)
+{
+	for (struct pid_maps *m = pid_cache; m; m = m->next)
+		if (m->pid == pid)
+			return m;
+	return NULL;
+}
+
+void usyms_note_pid(int pid)
+{
+	if (pid > 0 && !find_maps(pid))
+		read_maps(pid);
+}
+
+const char *usyms_lookup(int pid, uint64_t addr, bool offset, char *buf, size_t len)
+{
+	struct pid_maps *m = find_maps(pid);
+	const struct usym *s;
+	struct usym_elf *e;
+	uint64_t vaddr;
+	int err, i;
+
+	for (int pass = 0; pass < 2; pass++) {
+		if (m)
+			for (i = 0; i < m->nvmas; i++)
+				if (addr >= m->vmas[i].start && addr < m->vmas[i].end)
+					goto found;
+		if (pass || pid <= 0)
+			return NULL;
+		/* not read yet, or the process mapped more code since: read again */
+		if (m) {
+			struct pid_maps **pp;
+
+			for (pp = &pid_cache; *pp != m; pp = &(*pp)->next)
+				;
+			*pp = m->next;
+		}
+		if (!read_maps(pid)) {
+			if (m) {
+				m->next = pid_cache;
+				pid_cache = m; /* the process has gone: keep what was read */
+			}
+			return NULL;
+		}
+		m = find_maps(pid);
+	}
+	return NULL;
+found:
+	e = usyms_elf(m->vmas[i].path, &err);
+	if (!e)
+		return NULL;
+	vaddr = elf_vaddr(e, addr - m->vmas[i].start + m->vmas[i].pgoff);
+	if (vaddr == UINT64_MAX)
+		return NULL;
+	s = usyms_elf_at(e, vaddr);
+	if (!s)
+		return NULL;
+	if (offset && vaddr != s->addr)
+		snprintf(buf, len, "%s+%llu", s->name, (unsigned long long)(vaddr - s->addr));
+	else
+		snprintf(buf, len, "%s", s->name);
+	return buf;
+}
+
+static const struct resources *usym_res;
+
+void usyms_set_resources(const struct resources *res)
+{
+	usym_res = res;
+}
+
+const char *usyms_out_hook(void *ctx, const void *value, char *buf, size_t len)
+{
+	const unsigned char *d = value;
+	uint64_t addr, bias;
+	uint32_t pid, probe;
+	const char *r;
+
+	(void)ctx;
+	memcpy(&addr, d, 8);
+	memcpy(&pid, d + 8, 4);
+	memcpy(&probe, d + 12, 4);
+	memcpy(&bias, d + 16, 8);
+	r = usyms_lookup((int)pid, addr, false, buf, len);
+	if (!r && probe && usym_res && probe <= (uint32_t)usym_res->nprobes &&
+	    usym_res->probes[probe - 1]->target) {
+		const struct usym *s;
+		struct usym_elf *e;
+		int err;
+
+		e = usyms_elf(usym_res->probes[probe - 1]->target, &err);
+		s = e ? usyms_elf_at(e, addr - bias) : NULL;
+		if (s) {
+			snprintf(buf, len, "%s", s->name);
+			r = buf;
+		}
+	}
+	return r;
+}

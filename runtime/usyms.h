@@ -1,0 +1,70 @@
+/*
+ * usyms.h - user-space symbols: ELF symbol tables of binaries and shared
+ * libraries, and addresses of running processes named through their
+ * /proc/PID/maps.
+ *
+ * Used while compiling (uprobe attach points: which binary, which
+ * functions, at which file offsets; uaddr()) and while printing (usym()
+ * values; later ustack frames). Everything read is cached for the life of
+ * hawk: one symbol table per binary (keyed by path), one memory map per
+ * process (kept after the process exits, so addresses of a process that
+ * has gone are still named, as long as its maps were read while it lived:
+ * usyms_note_pid() does that when an event of that pid arrives).
+ *
+ * Symbols are the functions and objects of .symtab and .dynsym (merged,
+ * duplicates dropped), sorted by address.
+ */
+#ifndef HAWK_USYMS_H
+#define HAWK_USYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct usym_elf;
+
+struct usym {
+	const char *name;
+	uint64_t addr; /* virtual address in the ELF file (st_value) */
+	uint64_t size;
+	bool is_func; /* STT_FUNC (or STT_GNU_IFUNC), else an object */
+};
+
+/* The path of the binary or library a uprobe names: an absolute or
+ * relative path as is (made absolute), a bare name looked up in $PATH and
+ * then as a library ("libc", "libc.so.6", "c"): /etc/ld.so.cache, then the
+ * standard library directories. Returns 0 and writes out, or -ENOENT. */
+int usyms_find_binary(const char *name, char *out, size_t len);
+
+/* The symbol table of one ELF file (cached); NULL with *err set (-errno, or
+ * -ENOEXEC when it is not an ELF file). */
+struct usym_elf *usyms_elf(const char *path, int *err);
+/* Its symbols (sorted by address) and their count. */
+const struct usym *usyms_elf_syms(const struct usym_elf *e, int *n);
+/* The symbol named `name` (functions first), or NULL. */
+const struct usym *usyms_elf_find(const struct usym_elf *e, const char *name);
+/* The symbol containing vaddr (at or below it, within its size, or the
+ * nearest below when its size is 0), or NULL. */
+const struct usym *usyms_elf_at(const struct usym_elf *e, uint64_t vaddr);
+/* The file offset of a virtual address (through the PT_LOAD headers), or
+ * -1 when no loadable segment holds it. exec: only executable segments. */
+int64_t usyms_elf_offset(const struct usym_elf *e, uint64_t vaddr, bool exec);
+/* ET_DYN (PIE or shared library): addresses move with the load base. */
+bool usyms_elf_is_dyn(const struct usym_elf *e);
+
+/* Reads and keeps the memory map of pid (if not kept already), so its
+ * addresses can be named after it exits. */
+void usyms_note_pid(int pid);
+/* Names the address addr of process pid: "func" (the containing symbol),
+ * copied into buf; with `offset`, "func+0x10" when inside it. NULL when
+ * nothing is known (no map for the address, or no symbol). */
+const char *usyms_lookup(int pid, uint64_t addr, bool offset, char *buf, size_t len);
+/* The same as a hook for struct out (runtime/output.h), for a usym_t value
+ * (layout there). When the process's map is unknown (it exited before it
+ * could be read), an address taken in a uprobe is looked up in that
+ * probe's binary, moved by the load bias the probe saw. */
+struct resources;
+void usyms_set_resources(const struct resources *res);
+const char *usyms_out_hook(void *ctx, const void *value, char *buf, size_t len);
+
+#endif

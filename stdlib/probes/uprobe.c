@@ -1,0 +1,263 @@
+/*
+ * uprobe.c - uprobe:BINARY:FUNC and uretprobe:BINARY:FUNC (aliases u, ur).
+ *
+ * BINARY is a path, a program found in $PATH, or a library by short name
+ * (libc, libc.so.6; runtime/usyms.c). FUNC is a function name, a wildcard
+ * over the binary's function symbols (.symtab and .dynsym; one program per
+ * distinct address), FUNC+OFFSET (inside the function), or an address in
+ * the ELF file (0x1234, as nm prints it). Each attach point is resolved to
+ * a file offset while compiling and attached with
+ * bpf_program__attach_uprobe_opts(); -p PID / -c CMD attach to that process
+ * only (the kernel filters by its memory map). The context is pt_regs
+ * (stdlib/probes/ptregs.c: arg0..N, retval, func, reg()).
+ */
+#include "ptregs.h"
+#include "../../lang/diag.h"
+#include "../../runtime/rt.h"
+#include "../../runtime/usyms.h"
+
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+
+STD_PROBE(uprobe);
+STD_PROBE(uretprobe);
+
+static void add_point(struct sema *s, struct ast_node *ap, bool ret, const char *path,
+		      const struct usym_elf *e, const char *fname, const char *label,
+		      uint64_t vaddr, int64_t off)
+{
+	struct ptregs_point *d = arena_alloc(s->arena, sizeof(*d));
+	struct res_probe *p;
+
+	d->ret = ret;
+	d->user = true;
+	d->fname = arena_strdup(s->arena, fname);
+	d->target = arena_strdup(s->arena, path);
+	d->offset = (uint64_t)off;
+	d->vaddr = vaddr;
+	d->dyn = usyms_elf_is_dyn(e);
+	p = sema_add_probe(
+		s, ret ? &std_probe_uretprobe : &std_probe_uprobe,
+		arena_printf(s->arena, "%s:%s:%s", ret ? "uretprobe" : "uprobe", path, label),
+		ap->loc);
+	p->target = d->target;
+	p->func = d->fname;
+	p->section = ret ? "uretprobe" : "uprobe";
+	p->prog_type = BPF_PROG_TYPE_KPROBE;
+	p->data = d;
+}
+
+/* A number (decimal or 0x hex) filling the whole string. */
+static bool parse_num(const char *str, uint64_t *v)
+{
+	char *end;
+
+	if (!*str || *str < '0' || *str > '9')
+		return false;
+	errno = 0;
+	*v = strtoull(str, &end, 0);
+	return !*end && !errno;
+}
+
+/* Names of the functions, for "did you mean" (malloc'ed array). */
+static const char **func_names(const struct usym_elf *e)
+{
+	int n, i, k = 0;
+	const struct usym *syms = usyms_elf_syms(e, &n);
+	const char **names = malloc(sizeof(*names) * (size_t)(n + 1));
+
+	for (i = 0; names && i < n; i++)
+		if (syms[i].is_func)
+			names[k++] = syms[i].name;
+	if (names)
+		names[k] = NULL;
+	return names;
+}
+
+static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec, bool ret)
+{
+	const char *kind = ret ? "uretprobe" : "uprobe";
+	const char *first = strchr(spec, ':'), *last = strrchr(spec, ':');
+	char target[PATH_MAX], path[PATH_MAX], func[512];
+	const struct usym *syms, *sym;
+	struct usym_elf *e;
+	uint64_t v;
+	int err = 0, n, i, added = 0;
+	char *plus;
+
+	if (!first || first == last || last == first + 1 || !last[1] ||
+	    (size_t)(last - first - 1) >= sizeof(target) || strlen(last + 1) >= sizeof(func)) {
+		sema_error(s, ap->loc, "invalid %s '%s': expected %s:BINARY:FUNCTION", kind, spec,
+			   kind);
+		return -1;
+	}
+	memcpy(target, first + 1, (size_t)(last - first - 1));
+	target[last - first - 1] = '\0';
+	strcpy(func, last + 1);
+	if (strpbrk(target, "*?[")) {
+		sema_error(s, ap->loc, "invalid %s '%s': wildcards in the binary are not supported",
+			   kind, spec);
+		return -1;
+	}
+	if (usyms_find_binary(target, path, sizeof(path))) {
+		sema_error(s, ap->loc,
+			   "%s target '%s' not found: no such file, program in $PATH "
+			   "or library",
+			   kind, target);
+		return -1;
+	}
+	e = usyms_elf(path, &err);
+	if (!e) {
+		sema_error(s, ap->loc, "cannot read the symbols of '%s': %s", path,
+			   err == -ENOEXEC ? "not an ELF file" : strerror(-err));
+		return -1;
+	}
+	syms = usyms_elf_syms(e, &n);
+
+	/* an address in the ELF file */
+	if (parse_num(func, &v)) {
+		int64_t off = usyms_elf_offset(e, v, true);
+
+		if (off < 0) {
+			sema_error(s, ap->loc,
+				   "address 0x%llx is not in an executable segment of '%s'",
+				   (unsigned long long)v, path);
+			return -1;
+		}
+		sym = usyms_elf_at(e, v);
+		add_point(s, ap, ret, path, e, sym ? sym->name : "", func, v, off);
+		return 0;
+	}
+
+	/* FUNC+OFFSET */
+	plus = strchr(func, '+');
+	if (plus) {
+		*plus = '\0';
+		if (!parse_num(plus + 1, &v) || strpbrk(func, "*?[")) {
+			sema_error(s, ap->loc, "invalid %s '%s': expected FUNCTION+OFFSET", kind,
+				   spec);
+			return -1;
+		}
+		if (ret) {
+			sema_error(s, ap->loc,
+				   "uretprobe '%s': a return probe cannot have an offset", spec);
+			return -1;
+		}
+	} else {
+		v = 0;
+	}
+
+	/* one name, or a wildcard */
+	if (!strpbrk(func, "*?[")) {
+		int64_t off;
+
+		sym = usyms_elf_find(e, func);
+		if (!sym || !sym->is_func) {
+			const char **names = func_names(e);
+			const char *sug = names ? diag_suggest(func, names) : NULL;
+
+			sema_error(s, ap->loc, "no function '%s' in '%s'", func, path);
+			if (sug)
+				sema_hint(s, "did you mean '%s'?", sug);
+			free(names);
+			return -1;
+		}
+		if (plus && sym->size && v >= sym->size) {
+			sema_error(s, ap->loc, "offset %llu is outside '%s' (%llu bytes)",
+				   (unsigned long long)v, func, (unsigned long long)sym->size);
+			return -1;
+		}
+		off = usyms_elf_offset(e, sym->addr + v, true);
+		if (off < 0) {
+			sema_error(s, ap->loc, "'%s' in '%s' is not in an executable segment", func,
+				   path);
+			return -1;
+		}
+		add_point(s, ap, ret, path, e, func,
+			  plus ? arena_printf(s->arena, "%s+%llu", func, (unsigned long long)v)
+			       : func,
+			  sym->addr + v, off);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		int64_t off;
+
+		if (!syms[i].is_func || fnmatch(func, syms[i].name, 0))
+			continue;
+		/* aliases share an address: attach once */
+		if (i && syms[i - 1].addr == syms[i].addr && syms[i - 1].is_func &&
+		    !fnmatch(func, syms[i - 1].name, 0))
+			continue;
+		off = usyms_elf_offset(e, syms[i].addr, true);
+		if (off < 0)
+			continue;
+		add_point(s, ap, ret, path, e, syms[i].name, syms[i].name, syms[i].addr, off);
+		added++;
+	}
+	if (!added) {
+		sema_error(s, ap->loc, "no function in '%s' matches '%s'", path, func);
+		return -1;
+	}
+	return 0;
+}
+
+static int up_expand(struct sema *s, struct ast_node *ap, const char *spec)
+{
+	return up_expand_kind(s, ap, spec, false);
+}
+
+static int ur_expand(struct sema *s, struct ast_node *ap, const char *spec)
+{
+	return up_expand_kind(s, ap, spec, true);
+}
+
+static int up_attach(struct rt *rt, struct res_probe *p, struct bpf_program *prog,
+		     const char **hint)
+{
+	const struct ptregs_point *d = p->data;
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = d->ret);
+	int pid = rt_target_pid(rt);
+	struct bpf_link *l;
+
+	l = bpf_program__attach_uprobe_opts(prog, pid > 0 ? pid : -1, d->target, (size_t)d->offset,
+					    &opts);
+	if (!l) {
+		int err = -errno;
+
+		if (err == -ESRCH)
+			*hint = "the process is gone";
+		return err;
+	}
+	rt_own_link(rt, l);
+	return 0;
+}
+
+static const char *const up_aliases[] = {"u", NULL};
+static const char *const ur_aliases[] = {"ur", NULL};
+
+const struct probe_ops std_probe_uprobe = {
+	.name = "uprobe",
+	.aliases = up_aliases,
+	.expand = up_expand,
+	.check_ident = ptregs_check_ident,
+	.lower_ident = ptregs_lower_ident,
+	.attach = up_attach,
+	.pt_regs = true,
+	.user_space = true,
+};
+
+const struct probe_ops std_probe_uretprobe = {
+	.name = "uretprobe",
+	.aliases = ur_aliases,
+	.expand = ur_expand,
+	.check_ident = ptregs_check_ident,
+	.lower_ident = ptregs_lower_ident,
+	.attach = up_attach,
+	.pt_regs = true,
+	.user_space = true,
+};
