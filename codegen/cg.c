@@ -318,6 +318,8 @@ LLVMValueRef cg_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, L
 	LLVMValueRef args[3] = {dst, LLVMBuildTrunc(cg->b, size, cg->i32, ""), cg_to_ptr(cg, src)};
 	int id;
 
+	if (as == AS_NONE && cg->probe && cg->probe->ops && cg->probe->ops->user_memory)
+		as = AS_USER;
 	if (as == AS_USER)
 		id = str ? H_PROBE_READ_USER_STR : H_PROBE_READ_USER;
 	else if (as == AS_KERNEL)

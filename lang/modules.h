@@ -110,6 +110,9 @@ struct probe_ops {
 	int (*attach)(struct rt *rt, struct res_probe *p, struct bpf_program *prog,
 		      const char **hint);
 	bool is_begin, is_end; /* run once by the runtime, not attached */
+	/* Reads of memory whose address space is not known (AS_NONE: an integer
+	 * used as a pointer) read user memory in this probe's programs (usdt). */
+	bool user_memory;
 };
 
 /* The static registries (stdlib/registry.c). */

@@ -83,6 +83,7 @@ STD_PROBE(profile);
 STD_PROBE(software);
 STD_PROBE(hardware);
 STD_PROBE(rawtracepoint);
+STD_PROBE(usdt);
 /* -- more probe types: declarations -- */
 
 /* One line per module; sections keep parallel additions apart. */
@@ -164,6 +165,7 @@ static const struct probe_ops *const probes[] = {
 	&std_probe_software,
 	&std_probe_hardware,
 	&std_probe_rawtracepoint,
+	&std_probe_usdt,
 	/* -- more probe types -- */
 };
 /* clang-format on */
