@@ -52,15 +52,15 @@ struct reg_name {
 };
 
 static const struct reg_name regs[] = {
-	{"rax", RAX, 8, 0}, {"eax", RAX, 4, 0}, {"ax", RAX, 2, 0},   {"al", RAX, 1, 0},
-	{"ah", RAX, 1, 8},  {"rbx", RBX, 8, 0}, {"ebx", RBX, 4, 0},  {"bx", RBX, 2, 0},
-	{"bl", RBX, 1, 0},  {"bh", RBX, 1, 8},	{"rcx", RCX, 8, 0},  {"ecx", RCX, 4, 0},
-	{"cx", RCX, 2, 0},  {"cl", RCX, 1, 0},	{"ch", RCX, 1, 8},   {"rdx", RDX, 8, 0},
-	{"edx", RDX, 4, 0}, {"dx", RDX, 2, 0},	{"dl", RDX, 1, 0},   {"dh", RDX, 1, 8},
-	{"rsi", RSI, 8, 0}, {"esi", RSI, 4, 0}, {"si", RSI, 2, 0},   {"sil", RSI, 1, 0},
-	{"rdi", RDI, 8, 0}, {"edi", RDI, 4, 0}, {"di", RDI, 2, 0},   {"dil", RDI, 1, 0},
-	{"rbp", RBP, 8, 0}, {"ebp", RBP, 4, 0}, {"bp", RBP, 2, 0},   {"bpl", RBP, 1, 0},
-	{"rsp", RSP, 8, 0}, {"esp", RSP, 4, 0}, {"sp", RSP, 2, 0},   {"spl", RSP, 1, 0},
+	{"rax", RAX, 8, 0}, {"eax", RAX, 4, 0}, {"ax", RAX, 2, 0},  {"al", RAX, 1, 0},
+	{"ah", RAX, 1, 8},  {"rbx", RBX, 8, 0}, {"ebx", RBX, 4, 0}, {"bx", RBX, 2, 0},
+	{"bl", RBX, 1, 0},  {"bh", RBX, 1, 8},	{"rcx", RCX, 8, 0}, {"ecx", RCX, 4, 0},
+	{"cx", RCX, 2, 0},  {"cl", RCX, 1, 0},	{"ch", RCX, 1, 8},  {"rdx", RDX, 8, 0},
+	{"edx", RDX, 4, 0}, {"dx", RDX, 2, 0},	{"dl", RDX, 1, 0},  {"dh", RDX, 1, 8},
+	{"rsi", RSI, 8, 0}, {"esi", RSI, 4, 0}, {"si", RSI, 2, 0},  {"sil", RSI, 1, 0},
+	{"rdi", RDI, 8, 0}, {"edi", RDI, 4, 0}, {"di", RDI, 2, 0},  {"dil", RDI, 1, 0},
+	{"rbp", RBP, 8, 0}, {"ebp", RBP, 4, 0}, {"bp", RBP, 2, 0},  {"bpl", RBP, 1, 0},
+	{"rsp", RSP, 8, 0}, {"esp", RSP, 4, 0}, {"sp", RSP, 2, 0},  {"spl", RSP, 1, 0},
 	{"rip", RIP, 8, 0},
 };
 
@@ -257,14 +257,15 @@ int usdt_parse_arg(struct arena *a, const char *spec, struct usdt_arg *arg, char
 			if (*p == '%') {
 				if (!parse_reg(&p, &arg->index, rn, sizeof(rn)) ||
 				    arg->index.off == RIP || arg->index.width != 8)
-					return fail(err, errlen, "unsupported index register in '%s'",
-						    spec);
+					return fail(err, errlen,
+						    "unsupported index register in '%s'", spec);
 			}
 			if (*p == ',') {
 				int64_t sc;
 
 				p++;
-				if (!parse_int(&p, &sc) || (sc != 1 && sc != 2 && sc != 4 && sc != 8))
+				if (!parse_int(&p, &sc) ||
+				    (sc != 1 && sc != 2 && sc != 4 && sc != 8))
 					return fail(err, errlen, "bad scale in '%s'", spec);
 				arg->scale = (uint8_t)sc;
 			}
@@ -430,10 +431,11 @@ static bool read_note(struct arena *a, Elf *e, const char *desc, size_t len, boo
 			continue;
 		if (!find_symbol(e, arg->sym, &v)) {
 			if (!note->error)
-				note->error = arena_printf(a,
-							   "argument %d refers to symbol '%s', which "
-							   "the file's symbol tables do not have",
-							   i, arg->sym);
+				note->error =
+					arena_printf(a,
+						     "argument %d refers to symbol '%s', which "
+						     "the file's symbol tables do not have",
+						     i, arg->sym);
 			continue;
 		}
 		arg->disp += (int64_t)v;

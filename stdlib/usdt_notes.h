@@ -43,24 +43,24 @@ struct usdt_reg {
 
 struct usdt_arg {
 	enum usdt_arg_kind kind;
-	uint8_t size;	/* 1, 2, 4 or 8 bytes */
-	bool is_signed; /* "-N@": sign-extend the value to 64 bits */
-	int64_t value;	/* CONST: the value, already cut to size and extended */
-	struct usdt_reg reg; /* REG: the register; MEM: the base register (off -1: none) */
+	uint8_t size;	       /* 1, 2, 4 or 8 bytes */
+	bool is_signed;	       /* "-N@": sign-extend the value to 64 bits */
+	int64_t value;	       /* CONST: the value, already cut to size and extended */
+	struct usdt_reg reg;   /* REG: the register; MEM: the base register (off -1: none) */
 	struct usdt_reg index; /* MEM: the index register (off -1: none) */
 	uint8_t scale;	       /* MEM: 1, 2, 4 or 8 */
 	int64_t disp;	       /* MEM: the displacement (with sym: the symbol's link-time address
 				* plus the offset, once resolved) */
-	const char *sym; /* MEM: a symbol in the displacement (`sym+8(%rip)`), or NULL */
-	bool rip;	 /* MEM: relative to %rip (only with a symbol: the address is sym's) */
-	bool relocate;	 /* MEM: disp is a link-time address: add the load bias (ip - pc) */
+	const char *sym;       /* MEM: a symbol in the displacement (`sym+8(%rip)`), or NULL */
+	bool rip;      /* MEM: relative to %rip (only with a symbol: the address is sym's) */
+	bool relocate; /* MEM: disp is a link-time address: add the load bias (ip - pc) */
 };
 
 struct usdt_note {
 	const char *provider, *name;
-	uint64_t pc;	     /* link-time address of the probe (adjusted for .stapsdt.base) */
-	uint64_t semaphore;  /* link-time address of the semaphore (adjusted), 0: none */
-	uint64_t pc_offset;  /* the file offset of pc: where the uprobe goes */
+	uint64_t pc;	      /* link-time address of the probe (adjusted for .stapsdt.base) */
+	uint64_t semaphore;   /* link-time address of the semaphore (adjusted), 0: none */
+	uint64_t pc_offset;   /* the file offset of pc: where the uprobe goes */
 	uint64_t sema_offset; /* the file offset of the semaphore (uprobe ref_ctr_offset), 0 */
 	const char *argstr;   /* the argument specifications as written */
 	int nargs;

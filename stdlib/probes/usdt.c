@@ -378,15 +378,24 @@ static int usdt_expand(struct sema *s, struct ast_node *ap, const char *spec)
 	} else {
 		if (has_wildcard(target)) {
 			sema_error(s, ap->loc,
-				   "usdt probe '%s': the binary must be a path, a name or '*'", spec);
+				   "usdt probe '%s': the binary must be a path, a name or '*'",
+				   spec);
 			return -1;
 		}
 		if (!resolve_binary(target, pid, path, sizeof(path))) {
-			sema_error(s, ap->loc, "usdt probe '%s': binary '%s' not found%s", spec,
-				   target,
-				   strchr(target, '/') ? ""
-						       : " (in PATH, the linker cache"
-							 " or the -p process)");
+			if (strchr(target, '/'))
+				sema_error(s, ap->loc, "usdt probe '%s': binary '%s' not found",
+					   spec, target);
+			else if (pid > 0)
+				sema_error(s, ap->loc,
+					   "usdt probe '%s': binary '%s' not found (in PATH, the "
+					   "files mapped by process %d or /etc/ld.so.cache)",
+					   spec, target, pid);
+			else
+				sema_error(s, ap->loc,
+					   "usdt probe '%s': binary '%s' not found (in PATH or "
+					   "/etc/ld.so.cache)",
+					   spec, target);
 			return -1;
 		}
 		files = arena_alloc(s->arena, sizeof(*files) * 2);
@@ -419,10 +428,12 @@ static int usdt_expand(struct sema *s, struct ast_node *ap, const char *spec)
 			one = f;
 		matched += match_file(s, ap, &f, prov, name, ambiguous);
 		if (ambiguous[0]) {
-			sema_error(s, ap->loc,
-				   "usdt probe '%s': '%s' is in more than one provider of %s (%s, %s)",
-				   spec, name, f.path, ambiguous[0], ambiguous[1]);
-			sema_hint(s, "name the provider (usdt:%s:%s:%s) or use '*' to attach to all "
+			sema_error(
+				s, ap->loc,
+				"usdt probe '%s': '%s' is in more than one provider of %s (%s, %s)",
+				spec, name, f.path, ambiguous[0], ambiguous[1]);
+			sema_hint(s,
+				  "name the provider (usdt:%s:%s:%s) or use '*' to attach to all "
 				  "of them",
 				  target, ambiguous[0], name);
 			return -1;
@@ -431,8 +442,8 @@ static int usdt_expand(struct sema *s, struct ast_node *ap, const char *spec)
 	if (!matched) {
 		const char *where =
 			nfiles == 1 ? arena_printf(s->arena, "in %s", files[0])
-			: pid	    ? arena_printf(s->arena, "in the files mapped by process %d", pid)
-				    : "in the files mapped by any running process";
+			: pid ? arena_printf(s->arena, "in the files mapped by process %d", pid)
+			      : "in the files mapped by any running process";
 		const char *sug = nfiles == 1 ? suggest(s, &one, prov, name) : NULL;
 
 		if (has_wildcard(name) || (prov && has_wildcard(prov)) || nfiles != 1)
@@ -516,10 +527,9 @@ static LLVMValueRef usdt_lower_ident(struct cg *cg, struct res_probe *p, struct 
 	case USDT_ARG_CONST:
 		return cg_const(cg, (uint64_t)a->value);
 	case USDT_ARG_REG:
-		return widen(cg,
-			     LLVMBuildTrunc(cg->b, load_reg(cg, &a->reg), int_type(cg, a->size),
-					    ""),
-			     a);
+		return widen(
+			cg, LLVMBuildTrunc(cg->b, load_reg(cg, &a->reg), int_type(cg, a->size), ""),
+			a);
 	case USDT_ARG_MEM:
 		break;
 	}
@@ -529,18 +539,17 @@ static LLVMValueRef usdt_lower_ident(struct cg *cg, struct res_probe *p, struct 
 		 * address while the uprobe's handlers run) */
 		struct usdt_reg ip = {128, 8, 0};
 
-		addr = LLVMBuildAdd(cg->b, addr,
-				    LLVMBuildSub(cg->b, load_reg(cg, &ip), cg_const(cg, d->note.pc),
-						 ""),
-				    "");
+		addr = LLVMBuildAdd(
+			cg->b, addr,
+			LLVMBuildSub(cg->b, load_reg(cg, &ip), cg_const(cg, d->note.pc), ""), "");
 	}
 	if (a->reg.off >= 0)
 		addr = LLVMBuildAdd(cg->b, addr, load_reg(cg, &a->reg), "");
 	if (a->index.off >= 0)
-		addr = LLVMBuildAdd(cg->b, addr,
-				    LLVMBuildMul(cg->b, load_reg(cg, &a->index),
-						 cg_const(cg, a->scale), ""),
-				    "");
+		addr = LLVMBuildAdd(
+			cg->b, addr,
+			LLVMBuildMul(cg->b, load_reg(cg, &a->index), cg_const(cg, a->scale), ""),
+			"");
 	buf = cg_stack_alloc(cg, 8);
 	LLVMBuildStore(cg->b, cg_const(cg, 0), buf);
 	cg_probe_read(cg, buf, cg_const(cg, a->size), addr, AS_USER, false);
