@@ -207,7 +207,8 @@ static bool resolve_binary(const char *name, int pid, char *out, size_t len)
 }
 
 /* Every file mapped executable by process pid (pid 0: by every process),
- * each once; a NULL-terminated list in the arena. */
+ * each once; a NULL-terminated list in the arena, or NULL when the maps of
+ * process pid cannot be read. */
 static const char **mapped_files(struct sema *s, int pid, int *count)
 {
 	struct ptrvec v = {0};
@@ -230,6 +231,8 @@ static const char **mapped_files(struct sema *s, int pid, int *count)
 		one = 0;
 		snprintf(path, sizeof(path), "/proc/%d/maps", p);
 		f = fopen(path, "re");
+		if (!f && pid)
+			return NULL;
 		while (f && fgets(line, sizeof(line), f)) {
 			char perms[8], *file = strchr(line, '/'), *nl;
 			int i;
@@ -271,6 +274,12 @@ static void add_point(struct sema *s, struct ast_node *ap, const char *path,
 	struct usdt_point *d = arena_alloc(s->arena, sizeof(*d));
 	struct res_probe *p;
 
+	if (!n->pc_offset || (n->semaphore && !n->sema_offset)) {
+		/* n->error says which address no segment holds */
+		sema_error(s, ap->loc, "usdt probe '%s:%s' in %s cannot be attached: %s",
+			   n->provider, n->name, path, n->error);
+		return;
+	}
 	d->path = path;
 	d->note = *n;
 	p = sema_add_probe(s, &std_probe_usdt,
@@ -375,6 +384,12 @@ static int usdt_expand(struct sema *s, struct ast_node *ap, const char *spec)
 			return -1;
 		}
 		files = mapped_files(s, pid, &nfiles);
+		if (!files) {
+			sema_error(s, ap->loc,
+				   "usdt probe '%s': cannot read the files mapped by process %d: %s",
+				   spec, pid, strerror(errno));
+			return -1;
+		}
 	} else {
 		if (has_wildcard(target)) {
 			sema_error(s, ap->loc,
