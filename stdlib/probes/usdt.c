@@ -385,9 +385,10 @@ static int usdt_expand(struct sema *s, struct ast_node *ap, const char *spec)
 		}
 		files = mapped_files(s, pid, &nfiles);
 		if (!files) {
-			sema_error(s, ap->loc,
-				   "usdt probe '%s': cannot read the files mapped by process %d: %s",
-				   spec, pid, strerror(errno));
+			sema_error(
+				s, ap->loc,
+				"usdt probe '%s': cannot read the files mapped by process %d: %s",
+				spec, pid, strerror(errno));
 			return -1;
 		}
 	} else {
@@ -422,6 +423,12 @@ static int usdt_expand(struct sema *s, struct ast_node *ap, const char *spec)
 		struct usdt_file f;
 		int rc = usdt_read_file(s->arena, files[i], &f, err, sizeof(err));
 
+		if (rc == -ENOENT && pid > 0 && !strcmp(target, "*")) {
+			/* a file of another mount namespace (a container): through the
+			 * process's root */
+			files[i] = arena_printf(s->arena, "/proc/%d/root%s", pid, files[i]);
+			rc = usdt_read_file(s->arena, files[i], &f, err, sizeof(err));
+		}
 		if (rc) {
 			if (nfiles > 1)
 				continue; /* `*`: files that cannot be read have no probes */
