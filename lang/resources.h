@@ -140,6 +140,9 @@ struct resources {
 	bool no_cache; /* compile-time values that can change at run time (cgroupid()): never cached
 			*/
 	int nbegin, nend; /* counts of begin/end programs */
+	/* What probe expansion read besides the program (usdt: each binary's path and
+	 * identity), hashed: part of the compile cache's key; 0 if nothing. */
+	uint64_t cache_salt;
 };
 
 #endif

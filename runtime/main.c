@@ -574,9 +574,10 @@ int main(int argc, char **argv)
 	uint32_t scratch_size = 0;
 	bool cached = false;
 	if (use_cache) {
-		char flags[64];
+		char flags[96];
 
-		snprintf(flags, sizeof(flags), "unsafe=%d child=%d", a.unsafe, a.cmd != NULL);
+		snprintf(flags, sizeof(flags), "unsafe=%d child=%d salt=%llx", a.unsafe,
+			 a.cmd != NULL, (unsigned long long)res.cache_salt);
 		key = cache_key(&src, a.all, a.nall, flags);
 		if (cache_load(key, &elf, &elf_len, &scratch_size) == 0) {
 			cg_scratch_resource(&arena, &res, scratch_size);

@@ -87,6 +87,7 @@ STD_PROBE(profile);
 STD_PROBE(software);
 STD_PROBE(hardware);
 STD_PROBE(rawtracepoint);
+STD_PROBE(usdt);
 /* -- more probe types: declarations -- */
 STD_PROBE(uprobe);
 STD_PROBE(uretprobe);
@@ -176,6 +177,7 @@ static const struct probe_ops *const probes[] = {
 	&std_probe_software,
 	&std_probe_hardware,
 	&std_probe_rawtracepoint,
+	&std_probe_usdt,
 	/* -- more probe types -- */
 	&std_probe_uprobe,
 	&std_probe_uretprobe,

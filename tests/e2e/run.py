@@ -671,7 +671,7 @@ def build_progs(dest):
             continue
         name = f[:-2]
         cmd = [cc, "-O2", "-g", "-o", os.path.join(dest, name), os.path.join(src_dir, f)]
-        if name != "uprobe_target":  # see progs/CMakeLists: static unless a uprobe target
+        if name not in ("uprobe_target", "usdt_target"):  # static unless a uprobe target
             cmd.insert(1, "-static")
         if name == "tid_check":
             cmd.append("-pthread")
