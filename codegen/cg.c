@@ -312,10 +312,13 @@ const struct res_map *cg_internal_map(struct cg *cg, const char *name)
 	return NULL;
 }
 
+static LLVMValueRef helper_error_fn(struct cg *cg);
+
 LLVMValueRef cg_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, LLVMValueRef src,
 			   enum ty_addrspace as, bool str)
 {
-	LLVMValueRef args[3] = {dst, LLVMBuildTrunc(cg->b, size, cg->i32, ""), cg_to_ptr(cg, src)};
+	LLVMValueRef args[3] = {dst, LLVMBuildTrunc(cg->b, size, cg->i32, ""), cg_to_ptr(cg, src)},
+		     rc;
 	int id;
 
 	/* an unknown address space in a probe that fires in user context: user memory */
@@ -327,7 +330,26 @@ LLVMValueRef cg_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, L
 		id = str ? H_PROBE_READ_KERNEL_STR : H_PROBE_READ_KERNEL;
 	else
 		id = str ? H_PROBE_READ_STR : H_PROBE_READ;
-	return cg_helper(cg, id, cg->i64, args, 3);
+	rc = cg_helper(cg, id, cg->i64, args, 3);
+	if (cg->res->read_error_event >= 0) {
+		/* -k: report a failed read, with the statement it is in */
+		LLVMBasicBlockRef here = LLVMGetInsertBlock(cg->b);
+		LLVMValueRef fn = helper_error_fn(cg), ca[3];
+		int kind = (as == AS_USER ? 4 : as == AS_KERNEL ? 2 : 0) + (str ? 1 : 0);
+
+		LLVMPositionBuilderAtEnd(cg->b, here);
+		cg_object_set_loc(&cg->o, cg->b, cg->fn, (unsigned)cg->cur_loc.first_line,
+				  (unsigned)cg->cur_loc.first_column);
+		if (fn) {
+			ca[0] = cg_to_ptr(cg, cg_const(cg, (uint64_t)cg->res->read_error_event));
+			ca[1] = cg_to_ptr(cg, rc);
+			ca[2] = cg_to_ptr(
+				cg, cg_const(cg, EV_SITE(cg->cur_loc.file, cg->cur_loc.first_line,
+							 cg->cur_loc.first_column, kind)));
+			LLVMBuildCall2(cg->b, LLVMGlobalGetValueType(fn), fn, ca, 3, "");
+		}
+	}
+	return rc;
 }
 
 /* When the ring buffer had no room (rc != 0), count the event in the
@@ -418,8 +440,9 @@ static LLVMValueRef map_lookup(struct cg *cg, const struct res_map *m, LLVMValue
 }
 
 /*
- * The subprogram every failed map update calls: i64 f(event id, rc) sends
- * the EV_HELPER_ERROR event `id` when rc is a failure. One shared body
+ * The subprogram every failed map update (and, with -k, probe read) calls:
+ * i64 f(event id, rc, site) sends the EV_HELPER_ERROR event `id` with rc and
+ * site (EV_SITE, for events shared by many places) when rc is a failure. One shared body
  * keeps each update site at a call, with no branch, so a probe with
  * thousands of map writes stays within the 16-bit jumps of BPF branches.
  * Every helper-error event has the same layout (one int64 argument).
@@ -429,11 +452,11 @@ static LLVMValueRef helper_error_fn(struct cg *cg)
 	struct cg saved = *cg;
 	LLVMValueRef fn, buf, a[4], rc, in, bad;
 	LLVMBasicBlockRef body, send;
-	const uint32_t total = (uint32_t)sizeof(struct event_hdr) + 8;
+	const uint32_t total = (uint32_t)sizeof(struct event_hdr) + 16;
 
 	if (cg->helper_error_fn)
 		return cg->helper_error_fn;
-	fn = cg_object_subprog(&cg->o, "hawk_helper_error", 2);
+	fn = cg_object_subprog(&cg->o, "hawk_helper_error", 3);
 	if (!fn)
 		return NULL;
 	/* inlined, it would put the whole body back at every site */
@@ -470,6 +493,8 @@ static LLVMValueRef helper_error_fn(struct cg *cg)
 		       buf);
 	LLVMBuildStore(cg->b, LLVMConstInt(cg->i32, 0, 0), cg_gep(cg, buf, 4));
 	LLVMBuildStore(cg->b, in, cg_gep(cg, buf, (uint32_t)sizeof(struct event_hdr)));
+	LLVMBuildStore(cg->b, LLVMBuildPtrToInt(cg->b, LLVMGetParam(fn, 2), cg->i64, ""),
+		       cg_gep(cg, buf, (uint32_t)sizeof(struct event_hdr) + 8));
 	a[0] = cg->maps[cg->res->ringbuf->id];
 	a[1] = buf;
 	a[2] = cg_const(cg, total);
@@ -490,7 +515,7 @@ static LLVMValueRef helper_error_fn(struct cg *cg)
 static void map_update(struct cg *cg, const struct res_map *m, LLVMValueRef key, LLVMValueRef val,
 		       uint64_t flags, const struct ast_node *site)
 {
-	LLVMValueRef args[4] = {cg->maps[m->id], key, val, cg_const(cg, flags)}, rc, fn, ca[2];
+	LLVMValueRef args[4] = {cg->maps[m->id], key, val, cg_const(cg, flags)}, rc, fn, ca[3];
 	LLVMBasicBlockRef here;
 
 	rc = cg_helper(cg, H_MAP_UPDATE, cg->i64, args, 4);
@@ -508,7 +533,8 @@ static void map_update(struct cg *cg, const struct res_map *m, LLVMValueRef key,
 	/* no branch here: the subprogram checks rc, so the site stays small */
 	ca[0] = cg_to_ptr(cg, cg_const(cg, (uint64_t)cg->res->events[site->sema_id - 1]->id));
 	ca[1] = cg_to_ptr(cg, rc);
-	LLVMBuildCall2(cg->b, LLVMGlobalGetValueType(fn), fn, ca, 2, "");
+	ca[2] = cg_to_ptr(cg, cg_const(cg, 0));
+	LLVMBuildCall2(cg->b, LLVMGlobalGetValueType(fn), fn, ca, 3, "");
 }
 
 /* The number of possible CPUs (/sys/devices/system/cpu/possible, "0-N"). */
@@ -1388,6 +1414,7 @@ static void dead_block(struct cg *cg)
 
 static void cg_stmt(struct cg *cg, struct ast_node *n)
 {
+	cg->cur_loc = n->loc;
 	cg_object_set_loc(&cg->o, cg->b, cg->fn, (unsigned)n->loc.first_line,
 			  (unsigned)n->loc.first_column);
 	switch (n->kind) {

@@ -50,6 +50,7 @@ struct cg {
 				       * where the loop's callback finds it at the same offset */
 	int nsubprogs;		      /* callbacks made so far (for unique names) */
 	LLVMValueRef helper_error_fn; /* the shared "a helper failed" subprogram, made lazily */
+	struct loc cur_loc;	      /* the statement being lowered (-k read warnings) */
 };
 
 LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n);

@@ -75,7 +75,21 @@ struct res_event {
 	const char *file;      /* its source file name (errorf/warnf print it) */
 	const char *helper;    /* EV_HELPER_ERROR: the BPF helper, "map_update_elem" */
 	const char *hint;      /* EV_HELPER_ERROR: advice printed with the warning */
+	/* EV_HELPER_ERROR shared by many places (-k read failures): the place and
+	 * the helper are in the payload's second word (ev_site_*), not in loc. */
+	bool site_in_payload;
 };
+
+/* The second payload word of a site_in_payload helper error: source file,
+ * line, column and which probe-read helper (0 probe_read, 1 _str, 2 _kernel,
+ * 3 _kernel_str, 4 _user, 5 _user_str). */
+#define EV_SITE(file, line, col, helper)                                       \
+	(((uint64_t)(file)&0xffff) << 48 | ((uint64_t)(line)&0xffffff) << 24 | \
+	 ((uint64_t)(col)&0xfffff) << 4 | ((uint64_t)(helper)&0xf))
+#define EV_SITE_FILE(w)	  ((int)((w) >> 48))
+#define EV_SITE_LINE(w)	  ((int)(((w) >> 24) & 0xffffff))
+#define EV_SITE_COL(w)	  ((int)(((w) >> 4) & 0xfffff))
+#define EV_SITE_HELPER(w) ((int)((w)&0xf))
 
 struct event_hdr {
 	uint32_t id; /* resources.events index */
@@ -139,7 +153,8 @@ struct resources {
 	bool uses_btf; /* the program needs kernel BTF */
 	bool no_cache; /* compile-time values that can change at run time (cgroupid()): never cached
 			*/
-	int nbegin, nend; /* counts of begin/end programs */
+	int nbegin, nend;     /* counts of begin/end programs */
+	int read_error_event; /* -k: the shared "failed to read memory" event, or -1 */
 	/* What probe expansion read besides the program (usdt: each binary's path and
 	 * identity), hashed: part of the compile cache's key; 0 if nothing. */
 	uint64_t cache_salt;

@@ -1899,6 +1899,7 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 	s.diag = diag;
 	s.res = res;
 	s.opt = opt;
+	res->read_error_event = -1;
 	config_defaults(&res->config);
 
 	for (it = prog->body; it; it = it->next) {
@@ -1934,6 +1935,23 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 	config_apply_env(diag, &res->config);
 
 	res->ringbuf = internal_map(&s, "ringbuf", "hawk_ringbuf", RM_RINGBUF);
+	if (opt->warn_reads) {
+		/* -k: one event for every failed probe read; the place is in the
+		 * payload (EV_SITE) */
+		static struct hk_type *two[2] = {&ty_s64, &ty_u64};
+		static uint32_t offs[2] = {0, 8};
+		struct ast_node *where = ast_new(a, AST_INT, prog->loc);
+		struct res_event *ev = sema_add_event(&s, EV_HELPER_ERROR, NULL, where);
+
+		ev->fmt = "failed to read memory";
+		ev->helper = "probe_read";
+		ev->nargs = 2;
+		ev->args = two;
+		ev->offsets = offs;
+		ev->size = 16;
+		ev->site_in_payload = true;
+		res->read_error_event = ev->id;
+	}
 	res->ringbuf_size =
 		res->config.perf_rb_pages ? res->config.perf_rb_pages * 4096u : 1u << 20;
 	{

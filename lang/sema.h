@@ -36,7 +36,8 @@ struct scope {
 struct sema_options {
 	const char **params; /* positional parameters $1..$N */
 	int nparams;
-	bool unsafe; /* --unsafe: allow system(), signal()... */
+	bool unsafe;	 /* --unsafe: allow system(), signal()... */
+	bool warn_reads; /* -k: report failed probe reads at run time */
 	bool quiet_warnings;
 	int target_pid;	    /* -p, 0 if none */
 	bool has_child;	    /* -c CMD: cpid is valid */

@@ -64,7 +64,7 @@ struct args {
 	const char *output;	/* -o */
 	enum out_format format; /* -f */
 	int buffering;		/* -B: _IOLBF (default), _IOFBF, _IONBF */
-	bool quiet, verbose, dry_run, unsafe, no_warnings, no_cache;
+	bool quiet, verbose, dry_run, unsafe, no_warnings, no_cache, warn_reads;
 	bool dump_ast, dump_ir, dump_ir_opt, debug_verifier, debug_libbpf;
 	const char *emit_elf, *emit_llvm;
 	int pid;
@@ -307,8 +307,10 @@ static void parse_args(int argc, char **argv, struct args *a)
 			printf("hawk v%s\n", HAWK_VERSION);
 			exit(0);
 		case 'b':
+			break; /* accepted, no effect (as in bpftrace) */
 		case 'k':
-			break; /* accepted, no effect (as in bpftrace for -b) */
+			a->warn_reads = true;
+			break;
 		case OPT_DRY_RUN:
 			a->dry_run = true;
 			break;
@@ -539,6 +541,7 @@ int main(int argc, char **argv)
 		.params = a.params,
 		.nparams = a.nparams,
 		.unsafe = a.unsafe,
+		.warn_reads = a.warn_reads,
 		.quiet_warnings = a.no_warnings,
 		.target_pid = a.pid,
 		.has_child = a.cmd != NULL,
@@ -576,8 +579,8 @@ int main(int argc, char **argv)
 	if (use_cache) {
 		char flags[96];
 
-		snprintf(flags, sizeof(flags), "unsafe=%d child=%d salt=%llx", a.unsafe,
-			 a.cmd != NULL, (unsigned long long)res.cache_salt);
+		snprintf(flags, sizeof(flags), "unsafe=%d child=%d k=%d salt=%llx", a.unsafe,
+			 a.cmd != NULL, a.warn_reads, (unsigned long long)res.cache_salt);
 		key = cache_key(&src, a.all, a.nall, flags);
 		if (cache_load(key, &elf, &elf_len, &scratch_size) == 0) {
 			cg_scratch_resource(&arena, &res, scratch_size);

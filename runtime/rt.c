@@ -264,6 +264,7 @@ void rt_request_exit(struct rt *rt, int code)
 /* ---- events ------------------------------------------------------------- */
 
 static void helper_error(struct rt *rt, const struct res_event *ev, int64_t rc);
+static void site_error(struct rt *rt, const struct res_event *ev, int64_t rc, uint64_t site);
 
 static void warn_event(struct rt *rt, uint32_t id, const char *what)
 {
@@ -357,6 +358,14 @@ static void dispatch(struct rt *rt, const void *data, size_t size)
 
 		if (len >= 8)
 			memcpy(&rc, payload, 8);
+		if (ev->site_in_payload) {
+			uint64_t site = 0;
+
+			if (len >= 16)
+				memcpy(&site, payload + 8, 8);
+			site_error(rt, ev, rc, site);
+			break;
+		}
 		helper_error(rt, ev, rc);
 		break;
 	}
@@ -376,6 +385,9 @@ static void dispatch(struct rt *rt, const void *data, size_t size)
 /* A BPF helper failed at a place in the program (e.g. a full map): said
  * once per place, with its source line, as a warning; JSON: a helper_error
  * record. */
+static void report_helper_error(struct rt *rt, const struct res_event *ev, int64_t rc,
+				struct loc loc, const char *helper);
+
 static void helper_error(struct rt *rt, const struct res_event *ev, int64_t rc)
 {
 	if (!rt->warned)
@@ -383,12 +395,44 @@ static void helper_error(struct rt *rt, const struct res_event *ev, int64_t rc)
 	if (!rt->warned || rt->warned[ev->id])
 		return;
 	rt->warned[ev->id] = 1;
+	report_helper_error(rt, ev, rc, ev->loc, ev->helper);
+}
+
+/* A helper error shared by many places (-k failed reads): once per place. */
+static void site_error(struct rt *rt, const struct res_event *ev, int64_t rc, uint64_t site)
+{
+	static const char *const helpers[] = {"probe_read",	   "probe_read_str",
+					      "probe_read_kernel", "probe_read_kernel_str",
+					      "probe_read_user",   "probe_read_user_str"};
+	uint64_t key = site | 1ull << 63;
+	struct loc loc = {0};
+	int h = EV_SITE_HELPER(site);
+
+	for (size_t i = 0; i < rt->nsites_warned; i++)
+		if (rt->sites_warned[i] == key)
+			return;
+	if (rt->nsites_warned % 16 == 0) {
+		uint64_t *p = realloc(rt->sites_warned, (rt->nsites_warned + 16) * sizeof(*p));
+
+		if (!p)
+			return;
+		rt->sites_warned = p;
+	}
+	rt->sites_warned[rt->nsites_warned++] = key;
+	loc.file = EV_SITE_FILE(site);
+	loc.first_line = loc.last_line = EV_SITE_LINE(site);
+	loc.first_column = loc.last_column = EV_SITE_COL(site);
+	report_helper_error(rt, ev, rc, loc, h < 6 ? helpers[h] : ev->helper);
+}
+
+static void report_helper_error(struct rt *rt, const struct res_event *ev, int64_t rc,
+				struct loc loc, const char *helper)
+{
 	if (rt->out.format == OUT_JSON) {
 		fprintf(rt->out.f,
 			"{\"type\": \"helper_error\", \"msg\": \"%s\", \"helper\": \"%s\", "
 			"\"retcode\": %lld, \"line\": %d, \"col\": %d}\n",
-			ev->fmt, ev->helper, (long long)rc, ev->loc.first_line,
-			ev->loc.first_column);
+			ev->fmt, helper, (long long)rc, loc.first_line, loc.first_column);
 		return;
 	}
 	fflush(rt->out.f);
@@ -396,17 +440,17 @@ static void helper_error(struct rt *rt, const struct res_event *ev, int64_t rc)
 		struct diag_set d;
 
 		diag_init(&d, (struct source_set *)rt->opt->src);
-		diag_warn(&d, ev->loc, "%s", ev->fmt);
+		diag_warn(&d, loc, "%s", ev->fmt);
 		if (ev->hint)
 			diag_hint(&d, "%s", ev->hint);
-		diag_hint(&d, "helper %s returned %lld (%s)", ev->helper, (long long)rc,
+		diag_hint(&d, "helper %s returned %lld (%s)", helper, (long long)rc,
 			  strerror((int)(rc < 0 ? -rc : rc)));
 		diag_render(&d, stderr, rt->opt->colour);
 		diag_free(&d);
 	} else {
 		fprintf(stderr, "%s:%d:%d: warning: %s (helper %s returned %lld)\n",
-			rt->opt->source_name ? rt->opt->source_name : "stdin", ev->loc.first_line,
-			ev->loc.first_column, ev->fmt, ev->helper, (long long)rc);
+			rt->opt->source_name ? rt->opt->source_name : "stdin", loc.first_line,
+			loc.first_column, ev->fmt, helper, (long long)rc);
 	}
 }
 
@@ -1213,6 +1257,7 @@ static void rt_destroy(struct rt *rt)
 	free(rt->log_buf);
 	free(rt->map_fd);
 	free(rt->map_zeroed);
+	free(rt->sites_warned);
 	free(rt->defer);
 	free(rt->warned);
 	free(rt->links);

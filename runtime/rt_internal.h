@@ -33,6 +33,8 @@ struct rt {
 	/* Per map: zero() ran on a per-CPU array slot that means "unset" when all
 	 * zero (keyless count): print it as 0 from then on, as bpftrace does. */
 	bool *map_zeroed;
+	uint64_t *sites_warned; /* -k: places whose failed read was reported */
+	size_t nsites_warned;
 	int nskipped; /* probes left out under missing_probes = warn | ignore */
 	int ncpus;
 	struct ring_buffer *rb;
