@@ -33,6 +33,10 @@ struct out {
 	 * the id. Called with sym_ctx. */
 	const char *(*cgroup_path)(void *ctx, uint64_t id, const char *filter, char *buf,
 				   size_t len);
+	/* Names one frame of a kernel stack, "func+off"; NULL prints hex. */
+	const char *(*kframe)(void *ctx, uint64_t addr, char *buf, size_t len);
+	/* Names one frame of a user stack of process pid; NULL prints hex. */
+	const char *(*uframe)(void *ctx, uint32_t pid, uint64_t addr, char *buf, size_t len);
 	/* Text-mode messages that are not the program's output (errorf, warnf,
 	 * cat errors); NULL: stderr. */
 	FILE *err;
@@ -52,6 +56,9 @@ struct out {
  *   TY_INET         int64 address family, then 4 or 16 address bytes
  *   TY_MACADDR      6 bytes
  *   TY_STRERROR     an errno value, printed as its text
+ *   TY_STACK        u32 frame count, u32 pid (user stacks), then type->count
+ *                   u64 addresses innermost first; type->name: the mode
+ *                   (bpftrace, perf, raw); type->as: AS_KERNEL or AS_USER
  */
 
 void out_init(struct out *o, FILE *f, enum out_format format);

@@ -1191,6 +1191,7 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 	out_init(&rt->out, opt->out ? opt->out : stdout, opt->format);
 	rt->out.ksym = syms_ksym; /* kallsyms is read on the first ksym printed */
 	rt->out.cgroup_path = syms_cgroup_path;
+	rt->out.kframe = syms_ksym_off;
 	if (res->config.str_trunc_trailer)
 		rt->out.trunc_trailer = res->config.str_trunc_trailer;
 	rt->ncpus = libbpf_num_possible_cpus();

@@ -73,6 +73,7 @@ STD_BUILTIN(has_key);
 STD_BUILTIN(len);
 STD_BUILTIN(find);
 STD_BUILTIN(tseries);
+STD_BUILTIN(kstack);
 /* -- maps: declarations -- */
 
 STD_PROBE(begin);
@@ -152,6 +153,7 @@ static const struct builtin_ops *const builtins[] = {
 	&std_len,
 	&std_find,
 	&std_tseries,
+	&std_kstack,
 	/* -- maps -- */
 };
 
