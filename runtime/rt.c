@@ -475,7 +475,8 @@ static int phase_open(struct rt *rt, const void *elf, size_t len)
 	int err;
 
 	rt->log_size = LOG_BUF_SIZE;
-	rt->log_buf = malloc(rt->log_size); /* untouched unless a load fails */
+	if (!rt->log_buf)
+		rt->log_buf = malloc(rt->log_size); /* untouched unless a load fails */
 	if (!rt->log_buf)
 		return -ENOMEM;
 	rt->log_buf[0] = '\0';
@@ -490,7 +491,7 @@ static int phase_open(struct rt *rt, const void *elf, size_t len)
 		return err;
 	}
 
-	if (rt->opt->debug_verifier) {
+	if (rt->opt->debug_verifier && !rt->prog_logs) {
 		rt->prog_logs = calloc(res->nprobes ? res->nprobes : 1, sizeof(*rt->prog_logs));
 		if (!rt->prog_logs)
 			return -ENOMEM;
@@ -505,8 +506,9 @@ static int phase_open(struct rt *rt, const void *elf, size_t len)
 		}
 		if (p->prog_type)
 			bpf_program__set_type(prog, (enum bpf_prog_type)p->prog_type);
-		bpf_program__set_autoload(prog, true);
-		if (rt->prog_logs && (rt->prog_logs[i] = malloc(DEBUG_LOG_BUF_SIZE))) {
+		bpf_program__set_autoload(prog, !(rt->unloaded && rt->unloaded[i]));
+		if (rt->prog_logs &&
+		    (rt->prog_logs[i] || (rt->prog_logs[i] = malloc(DEBUG_LOG_BUF_SIZE)))) {
 			rt->prog_logs[i][0] = '\0';
 			bpf_program__set_log_buf(prog, rt->prog_logs[i], DEBUG_LOG_BUF_SIZE);
 			bpf_program__set_log_level(prog, 1 | 2); /* every instruction */
@@ -619,6 +621,15 @@ static void report_load_failure(struct rt *rt, int err)
 		log = rt->prog_logs[idx];
 	else if (rt->log_buf)
 		log = rt->log_buf;
+	if (idx >= 0 && (!log || !log[0])) {
+		/* the kernel refused the program before verifying it: one line */
+		const struct res_probe *p = rt->res->probes[idx];
+
+		fprintf(stderr, "%s:%d:%d: error: probe '%s': the kernel refused to load it: %s\n",
+			rt->opt->source_name ? rt->opt->source_name : "stdin", p->loc.first_line,
+			p->loc.first_column, p->spec, strerror(-err));
+		return;
+	}
 	if (!prog || !log || !log[0]) {
 		error_noloc("failed to load the BPF object: %s", strerror(-err));
 		if (err == -EPERM || err == -EACCES)
@@ -733,15 +744,64 @@ static int init_globals(struct rt *rt)
 	return set_global(rt, 0, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
 }
 
-static int phase_load(struct rt *rt)
+/* --dry-run: a probe whose program the kernel refuses outright (no verifier
+ * log: an fentry where BPF trampolines are not allowed) was checked when it
+ * compiled; leave it out, with every other program of its type (refused the
+ * same way), say so, and load the rest. Returns 0 when the object should be
+ * opened and loaded again. */
+static int dry_run_skip(struct rt *rt, int err)
+{
+	struct bpf_program *prog = failed_prog(rt);
+	int idx = prog ? probe_index(rt, prog) : -1, more = 0;
+	const struct res_probe *p;
+
+	if (!rt->opt->dry_run || idx < 0 || (rt->log_buf && rt->log_buf[0]) ||
+	    (rt->prog_logs && rt->prog_logs[idx] && rt->prog_logs[idx][0]))
+		return -1;
+	if (!rt->unloaded && !(rt->unloaded = calloc((size_t)rt->res->nprobes, sizeof(bool))))
+		return -1;
+	if (rt->unloaded[idx])
+		return -1;
+	p = rt->res->probes[idx];
+	for (int i = 0; i < rt->res->nprobes; i++) {
+		const struct res_probe *q = rt->res->probes[i];
+
+		if (rt->unloaded[i] || q->ops != p->ops || q->prog_type != p->prog_type)
+			continue;
+		rt->unloaded[i] = true;
+		more += i != idx;
+	}
+	if (more)
+		fprintf(stderr,
+			"warning: probe '%s' and %d more not loaded: the kernel refused it (%s); "
+			"checked when compiling only\n",
+			p->spec, more, strerror(-err));
+	else
+		fprintf(stderr,
+			"warning: probe '%s' not loaded: the kernel refused it (%s); checked when "
+			"compiling only\n",
+			p->spec, strerror(-err));
+	bpf_object__close(rt->obj);
+	rt->obj = NULL;
+	return 0;
+}
+
+static int phase_load(struct rt *rt, bool *retry)
 {
 	const struct resources *res = rt->res;
 	int err;
 
+	*retry = false;
 	load_capture = true;
 	load_failed_prog[0] = '\0';
+	if (rt->log_buf)
+		rt->log_buf[0] = '\0';
 	err = bpf_object__load(rt->obj);
 	load_capture = false;
+	if (err && !dry_run_skip(rt, err)) {
+		*retry = true; /* the caller opens and loads it again without the program */
+		return err;
+	}
 	if (err) {
 		report_load_failure(rt, err);
 		return err;
@@ -1015,7 +1075,7 @@ static int phase_attach(struct rt *rt)
 
 		if (sig_received)
 			return 0; /* the loop sees the signal and stops at once */
-		if (is_special(p))
+		if (is_special(p) || (rt->unloaded && rt->unloaded[i]))
 			continue;
 		if (!p->ops || !p->ops->attach) {
 			error_at(rt, p->loc, "probe '%s': this probe type cannot be attached yet",
@@ -1170,6 +1230,7 @@ static void rt_destroy(struct rt *rt)
 		for (int i = 0; i < rt->res->nprobes; i++)
 			free(rt->prog_logs[i]);
 	free(rt->prog_logs);
+	free(rt->unloaded);
 	free(rt->log_buf);
 	free(rt->map_fd);
 	free(rt->defer);
@@ -1212,8 +1273,18 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 		goto out;
 	}
 
-	/* open, load */
-	if (phase_open(rt, elf, len) || phase_load(rt) || phase_loop_setup(rt))
+	/* open, load (--dry-run: without the programs the kernel refuses) */
+	for (;;) {
+		bool retry;
+
+		if (phase_open(rt, elf, len))
+			goto out;
+		if (!phase_load(rt, &retry))
+			break;
+		if (!retry)
+			goto out;
+	}
+	if (phase_loop_setup(rt))
 		goto out;
 
 	/* the -c child exists (cpid) but waits until the probes are attached */

@@ -63,6 +63,8 @@ struct rt {
 	char *log_buf; /* verifier log of the program that failed to load */
 	size_t log_size;
 	char **prog_logs; /* -d verifier: one log per res_probe */
+	bool *unloaded;	  /* --dry-run: per res_probe, a program the kernel refused to load
+			   * (left out of the object, never attached) */
 };
 
 /* maps.c */

@@ -84,6 +84,8 @@ STD_PROBE(profile);
 STD_PROBE(software);
 STD_PROBE(hardware);
 STD_PROBE(rawtracepoint);
+STD_PROBE(fentry);
+STD_PROBE(fexit);
 /* -- more probe types: declarations -- */
 
 /* One line per module; sections keep parallel additions apart. */
@@ -166,6 +168,8 @@ static const struct probe_ops *const probes[] = {
 	&std_probe_software,
 	&std_probe_hardware,
 	&std_probe_rawtracepoint,
+	&std_probe_fentry,
+	&std_probe_fexit,
 	/* -- more probe types -- */
 };
 /* clang-format on */

@@ -52,8 +52,8 @@ struct hk_type *std_stack_type(struct sema *s, const char *mode, uint32_t limit,
 int std_stack_check(struct sema *s, struct ast_node *n, bool user)
 {
 	struct ast_node *a = n->kind == AST_CALL ? n->body : NULL;
-	const char *mode = stack_mode(s->res->config.stack_mode ? s->res->config.stack_mode
-								: "bpftrace");
+	const char *mode =
+		stack_mode(s->res->config.stack_mode ? s->res->config.stack_mode : "bpftrace");
 	int64_t limit = STACK_DEFAULT_LIMIT;
 
 	n->type = &ty_none;
@@ -65,7 +65,7 @@ int std_stack_check(struct sema *s, struct ast_node *n, bool user)
 		if (!mode) {
 			sema_error(s, a->loc, "unknown stack mode '%s'", a->name);
 			sema_hint(s, "the modes are bpftrace, perf and raw");
-			return -1;
+			goto recover;
 		}
 		a = a->next;
 	}
@@ -73,22 +73,26 @@ int std_stack_check(struct sema *s, struct ast_node *n, bool user)
 		if (a->next) {
 			sema_error(s, a->next->loc, "%s() takes at most a mode and a limit",
 				   n->name);
-			return -1;
+			goto recover;
 		}
 		sema_expr(s, a);
 		if (!std_is_const(a)) {
 			sema_error(s, a->loc, "the %s limit must be an integer literal", n->name);
-			return -1;
+			goto recover;
 		}
 		if (sema_const_int(s, a, &limit) < 0)
-			return -1;
+			goto recover;
 		if (limit < 0 || limit > STACK_MAX_LIMIT) {
 			sema_error(s, a->loc, "%s limit %lld is out of range (0 to %d)", n->name,
 				   (long long)limit, STACK_MAX_LIMIT);
-			return -1;
+			goto recover;
 		}
 	}
 	n->type = std_stack_type(s, mode, (uint32_t)limit, user);
+	return 0;
+recover:
+	/* reported: still a stack, so that its uses (a map key) add no errors */
+	n->type = std_stack_type(s, "bpftrace", STACK_DEFAULT_LIMIT, user);
 	return 0;
 }
 
