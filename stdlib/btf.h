@@ -36,8 +36,8 @@ struct hk_type *std_btf_slot_type(struct sema *s, const struct btf *btf, uint32_
  * per parameter of FUNC_PROTO `types` from index `skip` on, named after the
  * parameters of FUNC_PROTO `names` (the same count; "argN" when unnamed). */
 struct hk_type *std_btf_ctx_args(struct sema *s, const struct btf *btf,
-				 const struct btf_type *types, const struct btf_type *names, int skip,
-				 const char *name);
+				 const struct btf_type *types, const struct btf_type *names,
+				 int skip, const char *name);
 
 /* Releases the loaded BTF (tests, leak checkers). */
 void std_btf_free(void);

@@ -402,8 +402,8 @@ struct hk_type *std_btf_slot_type(struct sema *s, const struct btf *btf, uint32_
 }
 
 struct hk_type *std_btf_ctx_args(struct sema *s, const struct btf *btf,
-				 const struct btf_type *types, const struct btf_type *names, int skip,
-				 const char *name)
+				 const struct btf_type *types, const struct btf_type *names,
+				 int skip, const char *name)
 {
 	const struct btf_param *tp = btf_params(types), *np = btf_params(names);
 	int i, n = btf_vlen(types) - skip;
