@@ -110,6 +110,9 @@ struct probe_ops {
 	int (*attach)(struct rt *rt, struct res_probe *p, struct bpf_program *prog,
 		      const char **hint);
 	bool is_begin, is_end; /* run once by the runtime, not attached */
+	/* self:signal:SIG: run by the runtime (like begin) each time hawk
+	 * receives signal res_probe.period; never attached. */
+	bool is_self;
 };
 
 /* The static registries (stdlib/registry.c). */

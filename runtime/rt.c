@@ -120,6 +120,21 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
+/* self:signal probes: the signal number goes down the pipe (never 's'); the
+ * event loop runs the probes of that signal. */
+static sigset_t self_signals;
+
+static void on_self_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (sig_write_fd >= 0 && write(sig_write_fd, &c, 1) < 0) {
+		/* the pipe is full: this one is dropped */
+	}
+	errno = saved;
+}
+
 static void signals_install(struct rt *rt)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
@@ -129,6 +144,16 @@ static void signals_install(struct rt *rt)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		sigaction(stop_signals[i], &sa, NULL);
+	sigemptyset(&self_signals);
+	sa.sa_handler = on_self_signal;
+	for (int i = 0; i < rt->res->nprobes; i++) {
+		const struct res_probe *p = rt->res->probes[i];
+
+		if (p->ops && p->ops->is_self && !sigismember(&self_signals, (int)p->period)) {
+			sigaddset(&self_signals, (int)p->period);
+			sigaction((int)p->period, &sa, NULL);
+		}
+	}
 }
 
 static void signals_restore(void)
@@ -138,6 +163,12 @@ static void signals_restore(void)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		sigaction(stop_signals[i], &sa, NULL);
+	/* self signals stay caught (ignored) until hawk exits: one that arrives
+	 * while the maps are printed must not kill it */
+	sa.sa_handler = SIG_IGN;
+	for (int sig = 1; sig < 32; sig++)
+		if (sigismember(&self_signals, sig))
+			sigaction(sig, &sa, NULL);
 	sig_write_fd = -1;
 }
 
@@ -466,7 +497,7 @@ static struct bpf_program *probe_prog(struct rt *rt, const struct res_probe *p)
 
 static bool is_special(const struct res_probe *p)
 {
-	return p->ops && (p->ops->is_begin || p->ops->is_end);
+	return p->ops && (p->ops->is_begin || p->ops->is_end || p->ops->is_self);
 }
 
 static int phase_open(struct rt *rt, const void *elf, size_t len)
@@ -1066,6 +1097,24 @@ static int run_special(struct rt *rt, bool begin)
 	return 0;
 }
 
+/* Runs the self:signal probes of signal sig, in declaration order. */
+static int run_self(struct rt *rt, int sig)
+{
+	for (int i = 0; i < rt->res->nprobes; i++) {
+		const struct res_probe *p = rt->res->probes[i];
+		if (!p->ops || !p->ops->is_self || (int)p->period != sig)
+			continue;
+		LIBBPF_OPTS(bpf_test_run_opts, opts);
+		if (bpf_prog_test_run_opts(bpf_program__fd(probe_prog(rt, p)), &opts)) {
+			int err = -errno;
+			error_at(rt, p->loc, "probe '%s': failed to run: %s", p->spec,
+				 strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int phase_attach(struct rt *rt)
 {
 	for (int i = 0; i < rt->res->nprobes; i++) {
@@ -1160,6 +1209,26 @@ done:
 
 /* ---- poll ---------------------------------------------------------------- */
 
+static int run_self(struct rt *rt, int sig);
+
+/* What the signal pipe says: 's' a stop signal, else a self:signal number. */
+static void on_signal_pipe(struct rt *rt)
+{
+	char buf[64];
+	ssize_t n;
+
+	while ((n = read(rt->sig_pipe[0], buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == 's')
+				rt->stop = true;
+			else if (!rt->stop && run_self(rt, (unsigned char)buf[i]) == 0)
+				ring_buffer__consume(rt->rb);
+		}
+	}
+	if (sig_received)
+		rt->stop = true;
+}
+
 static int phase_poll(struct rt *rt)
 {
 	struct epoll_event evs[8];
@@ -1191,7 +1260,7 @@ static int phase_poll(struct rt *rt)
 				break;
 			}
 			case TAG_SIGNAL:
-				rt->stop = true;
+				on_signal_pipe(rt);
 				break;
 			case TAG_PIDFD:
 				rt->stop = true; /* the traced process exited */

@@ -86,6 +86,7 @@ STD_PROBE(hardware);
 STD_PROBE(rawtracepoint);
 STD_PROBE(fentry);
 STD_PROBE(fexit);
+STD_PROBE(self);
 /* -- more probe types: declarations -- */
 
 /* One line per module; sections keep parallel additions apart. */
@@ -170,6 +171,7 @@ static const struct probe_ops *const probes[] = {
 	&std_probe_rawtracepoint,
 	&std_probe_fentry,
 	&std_probe_fexit,
+	&std_probe_self,
 	/* -- more probe types -- */
 };
 /* clang-format on */
