@@ -87,6 +87,7 @@ STD_PROBE(rawtracepoint);
 STD_PROBE(fentry);
 STD_PROBE(fexit);
 STD_PROBE(self);
+STD_PROBE(watchpoint);
 /* -- more probe types: declarations -- */
 
 /* One line per module; sections keep parallel additions apart. */
@@ -172,6 +173,7 @@ static const struct probe_ops *const probes[] = {
 	&std_probe_fentry,
 	&std_probe_fexit,
 	&std_probe_self,
+	&std_probe_watchpoint,
 	/* -- more probe types -- */
 };
 /* clang-format on */
