@@ -1526,6 +1526,7 @@ static void expand_probe(struct sema *s, struct ast_node *probe)
 
 	s->points = NULL;
 	s->npoints = 0;
+	s->probe = probe; /* expand callbacks may look at the probes after it */
 	for (ap = probe->body; ap; ap = ap->next) {
 		const struct probe_ops *ops = probe_type_of(ap->str, prov, sizeof(prov));
 
@@ -1542,6 +1543,7 @@ static void expand_probe(struct sema *s, struct ast_node *probe)
 	}
 	probe->sema_data = s->points;
 	probe->sema_id = s->npoints;
+	s->probe = NULL;
 }
 
 static void check_probe(struct sema *s, struct ast_node *probe)

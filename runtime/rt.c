@@ -286,6 +286,11 @@ void rt_request_exit(struct rt *rt, int code)
 	rt->stop = true;
 }
 
+void rt_request_stop(struct rt *rt)
+{
+	rt->stop = true;
+}
+
 /* ---- events ------------------------------------------------------------- */
 
 static void helper_error(struct rt *rt, const struct res_event *ev, int64_t rc);

@@ -76,6 +76,9 @@ struct out *rt_out(struct rt *rt);
 const struct resources *rt_resources(const struct rt *rt);
 /* Stops the run as exit(code) does (for EV_OTHER handlers). */
 void rt_request_exit(struct rt *rt, int code);
+/* Stops the run as the end of the traced process does: the events already
+ * written are printed, then end probes and maps (iterators, once read). */
+void rt_request_stop(struct rt *rt);
 /* Makes sure tracefs is mounted (mounts it when root); returns its path or NULL. */
 const char *rt_tracefs(void);
 

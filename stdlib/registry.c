@@ -88,6 +88,7 @@ STD_PROBE(fentry);
 STD_PROBE(fexit);
 STD_PROBE(self);
 STD_PROBE(watchpoint);
+STD_PROBE(iter);
 /* -- more probe types: declarations -- */
 
 /* One line per module; sections keep parallel additions apart. */
@@ -174,6 +175,7 @@ static const struct probe_ops *const probes[] = {
 	&std_probe_fexit,
 	&std_probe_self,
 	&std_probe_watchpoint,
+	&std_probe_iter,
 	/* -- more probe types -- */
 };
 /* clang-format on */
