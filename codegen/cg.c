@@ -931,9 +931,8 @@ static LLVMValueRef cg_field(struct cg *cg, struct ast_node *n)
 			cg_probe_read(cg, buf, cg_const(cg, f->type->size), src, AS_KERNEL, true);
 			return buf;
 		}
-		if (!ty_is_scalar(f->type) ||
-		    (f->type->kind == TY_PTR && cg->probe &&
-		     cg->probe->prog_type == BPF_PROG_TYPE_TRACING)) {
+		if (!ty_is_scalar(f->type) || (f->type->kind == TY_PTR && cg->probe &&
+					       cg->probe->prog_type == BPF_PROG_TYPE_TRACING)) {
 			/* the verifier allows only scalar loads at fixed offsets from the
 			 * context: arrays are read like any kernel memory. So are the
 			 * pointers of tracing contexts (fentry args, iterator ctx):
