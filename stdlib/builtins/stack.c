@@ -114,6 +114,14 @@ LLVMValueRef std_stack_lower(struct cg *cg, struct ast_node *n, uint64_t flags)
 	cnt = LLVMBuildSelect(cg->b, neg, cg_const(cg, 0),
 			      LLVMBuildLShr(cg->b, ret, cg_const(cg, 3), ""), "");
 	cg_store(cg, buf, &ty_u32, cnt, &ty_u64);
+	if (flags & BPF_F_USER_STACK) {
+		/* user addresses mean something only with their process */
+		LLVMValueRef tgid = LLVMBuildLShr(
+			cg->b, cg_helper(cg, H_GET_CURRENT_PID_TGID, cg->i64, NULL, 0),
+			cg_const(cg, 32), "");
+
+		cg_store(cg, cg_gep(cg, buf, 4), &ty_u32, tgid, &ty_u64);
+	}
 	return buf;
 }
 
