@@ -1363,6 +1363,12 @@ static void cg_stmt(struct cg *cg, struct ast_node *n)
 		dead_block(cg);
 		break;
 	case AST_RETURN:
+		if (n->lhs && cg->ctx && cg->probe && cg->probe->ops && cg->probe->ops->is_test) {
+			/* a test's result is the program's return value */
+			LLVMBuildRet(cg->b, cg_to_i64(cg, cg_expr(cg, n->lhs), n->lhs->type));
+			dead_block(cg);
+			break;
+		}
 		if (n->lhs)
 			cg_expr(cg, n->lhs);
 		LLVMBuildBr(cg->b, cg->exit);

@@ -113,6 +113,9 @@ struct probe_ops {
 	/* self:signal:SIG: run by the runtime (like begin) each time hawk
 	 * receives signal res_probe.period; never attached. */
 	bool is_self;
+	/* test:NAME: run once each by the runtime under --test (never otherwise);
+	 * a non-zero `return` value fails the test. */
+	bool is_test;
 };
 
 /* The static registries (stdlib/registry.c). */

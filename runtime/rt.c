@@ -40,6 +40,7 @@
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <inttypes.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -502,7 +503,7 @@ static struct bpf_program *probe_prog(struct rt *rt, const struct res_probe *p)
 
 static bool is_special(const struct res_probe *p)
 {
-	return p->ops && (p->ops->is_begin || p->ops->is_end || p->ops->is_self);
+	return p->ops && (p->ops->is_begin || p->ops->is_end || p->ops->is_self || p->ops->is_test);
 }
 
 static int phase_open(struct rt *rt, const void *elf, size_t len)
@@ -1102,6 +1103,53 @@ static int run_special(struct rt *rt, bool begin)
 	return 0;
 }
 
+/* --test: runs each test:NAME probe once, in declaration order, printing
+ * what it prints, then "PASS NAME" or "FAIL NAME: why" and a summary line.
+ * Returns the exit status: 1 when a test failed (or there were none). */
+static int run_tests(struct rt *rt)
+{
+	int passed = 0, failed = 0;
+	bool json = rt->out.format == OUT_JSON;
+
+	rt->phase = RT_PH_RUN;
+	for (int i = 0; i < rt->res->nprobes; i++) {
+		const struct res_probe *p = rt->res->probes[i];
+		struct timespec t0, t1;
+		char why[128] = "";
+
+		if (!p->ops || !p->ops->is_test)
+			continue;
+		LIBBPF_OPTS(bpf_test_run_opts, opts);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (bpf_prog_test_run_opts(bpf_program__fd(probe_prog(rt, p)), &opts))
+			snprintf(why, sizeof(why), "failed to run: %s", strerror(errno));
+		else if (opts.retval)
+			snprintf(why, sizeof(why), "returned %d", (int)opts.retval);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ring_buffer__consume(rt->rb);
+		rt->exited = false; /* exit() ends a test, not the run */
+		rt->stop = false;
+		uint64_t ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u +
+			      (uint64_t)(t1.tv_nsec - t0.tv_nsec);
+		if (json)
+			fprintf(rt->out.f,
+				"{\"type\": \"test_result\", \"data\": {\"%s\": {\"duration\": "
+				"%" PRIu64 ", \"passed\": %s}}}\n",
+				p->func, ns, why[0] ? "false" : "true");
+		else if (why[0])
+			fprintf(rt->out.f, "FAIL %s: %s\n", p->func, why);
+		else
+			fprintf(rt->out.f, "PASS %s\n", p->func);
+		why[0] ? failed++ : passed++;
+	}
+	if (!json)
+		fprintf(rt->out.f, "%d passed, %d failed\n", passed, failed);
+	fflush(rt->out.f);
+	if (!passed && !failed)
+		error_noloc("--test: the program has no test:NAME probes");
+	return failed || (!passed && !failed) ? 1 : 0;
+}
+
 /* Runs the self:signal probes of signal sig, in declaration order. */
 static int run_self(struct rt *rt, int sig)
 {
@@ -1360,6 +1408,12 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 	}
 	if (phase_loop_setup(rt))
 		goto out;
+
+	/* --test: the test probes only, then a summary */
+	if (opt->test) {
+		status = run_tests(rt);
+		goto out;
+	}
 
 	/* the -c child exists (cpid) but waits until the probes are attached */
 	if (opt->child_cmd && start_child(rt))

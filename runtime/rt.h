@@ -34,6 +34,7 @@ struct rt_options {
 	bool debug_libbpf;	      /* -d libbpf: all of libbpf's messages, debug level too */
 	const struct source_set *src; /* renders errors with their source line; may be NULL */
 	int colour;		      /* diagnostics colour: -1 auto, 0 off, 1 on */
+	bool test;		      /* --test: run the test:NAME probes only */
 };
 
 /*

@@ -89,6 +89,7 @@ STD_PROBE(fexit);
 STD_PROBE(self);
 STD_PROBE(watchpoint);
 STD_PROBE(iter);
+STD_PROBE(test);
 /* -- more probe types: declarations -- */
 
 /* One line per module; sections keep parallel additions apart. */
@@ -176,6 +177,7 @@ static const struct probe_ops *const probes[] = {
 	&std_probe_self,
 	&std_probe_watchpoint,
 	&std_probe_iter,
+	&std_probe_test,
 	/* -- more probe types -- */
 };
 /* clang-format on */
