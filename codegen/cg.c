@@ -1029,13 +1029,17 @@ static LLVMValueRef cg_field(struct cg *cg, struct ast_node *n)
 			cg_probe_read(cg, buf, cg_const(cg, f->type->size), src, AS_KERNEL, true);
 			return buf;
 		}
-		if (!ty_is_scalar(f->type)) {
+		if (!ty_is_scalar(f->type) || (f->type->kind == TY_PTR && cg->probe &&
+					       cg->probe->prog_type == BPF_PROG_TYPE_TRACING)) {
 			/* the verifier allows only scalar loads at fixed offsets from the
-			 * context: arrays are read like any kernel memory */
+			 * context: arrays are read like any kernel memory. So are the
+			 * pointers of tracing contexts (fentry args, iterator ctx):
+			 * loaded directly they are BTF pointers that may be NULL, on
+			 * which the verifier allows no arithmetic; read, plain values. */
 			LLVMValueRef buf = cg_alloc(cg, f->type->size);
 
 			cg_probe_read(cg, buf, cg_const(cg, f->type->size), p, AS_KERNEL, false);
-			return buf;
+			return ty_is_scalar(f->type) ? cg_load(cg, buf, f->type) : buf;
 		}
 		v = LLVMBuildLoad2(cg->b, int_type(cg, f->type->size), p, "");
 		/* the record's own layout decides (kernel fields are naturally aligned) */
@@ -1470,6 +1474,12 @@ static void cg_stmt(struct cg *cg, struct ast_node *n)
 		dead_block(cg);
 		break;
 	case AST_RETURN:
+		if (n->lhs && cg->ctx && cg->probe && cg->probe->ops && cg->probe->ops->is_test) {
+			/* a test's result is the program's return value */
+			LLVMBuildRet(cg->b, cg_to_i64(cg, cg_expr(cg, n->lhs), n->lhs->type));
+			dead_block(cg);
+			break;
+		}
 		if (n->lhs)
 			cg_expr(cg, n->lhs);
 		LLVMBuildBr(cg->b, cg->exit);

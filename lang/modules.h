@@ -126,6 +126,12 @@ struct probe_ops {
 	/* The probe fires in user context: pointers of unknown address space
 	 * are read with the _user helpers (uprobe). */
 	bool user_space;
+	/* self:signal:SIG: run by the runtime (like begin) each time hawk
+	 * receives signal res_probe.period; never attached. */
+	bool is_self;
+	/* test:NAME: run once each by the runtime under --test (never otherwise);
+	 * a non-zero `return` value fails the test. */
+	bool is_test;
 };
 
 /* The listing a module adds to (stdlib/list.c). */

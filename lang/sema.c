@@ -1679,6 +1679,7 @@ static void expand_probe(struct sema *s, struct ast_node *probe)
 
 	s->points = NULL;
 	s->npoints = 0;
+	s->probe = probe; /* expand callbacks may look at the probes after it */
 	for (ap = probe->body; ap; ap = ap->next) {
 		const struct probe_ops *ops = probe_type_of(ap->str, prov, sizeof(prov));
 
@@ -1695,6 +1696,7 @@ static void expand_probe(struct sema *s, struct ast_node *probe)
 	}
 	probe->sema_data = s->points;
 	probe->sema_id = s->npoints;
+	s->probe = NULL;
 }
 
 static void check_probe(struct sema *s, struct ast_node *probe)

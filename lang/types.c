@@ -171,6 +171,9 @@ bool ty_equal(const struct hk_type *a, const struct hk_type *b)
 		return true;
 	case TY_STRUCT:
 		return a->name && b->name && !strcmp(a->name, b->name);
+	case TY_STACK: /* kstack/ustack: same limit (size), mode and kind */
+		return a->as == b->as &&
+		       (a->name == b->name || (a->name && b->name && !strcmp(a->name, b->name)));
 	case TY_AGG:
 		return a->agg == b->agg && a->agg_arg == b->agg_arg &&
 		       !memcmp(a->agg_params, b->agg_params, sizeof(a->agg_params));
@@ -307,7 +310,11 @@ const char *ty_name(struct arena *a, const struct hk_type *t)
 	case TY_USYM:
 		return "usym_t";
 	case TY_STACK:
-		return "stack_t";
+		/* the mode and limit when not the defaults, to tell stacks apart */
+		if ((!t->name || !strcmp(t->name, "bpftrace")) && t->count == 127)
+			return t->as == AS_USER ? "ustack_t" : "kstack_t";
+		return arena_printf(a, "%s(%s, %u)", t->as == AS_USER ? "ustack_t" : "kstack_t",
+				    t->name ? t->name : "bpftrace", t->count);
 	case TY_INET:
 		return "inet";
 	case TY_TIMESTAMP:

@@ -30,7 +30,7 @@ enum ty_kind {
 	TY_AGG,		   /* aggregation value (count_t, hist_t...): see agg */
 	TY_KSYM,	   /* kernel address printed as a symbol (u64) */
 	TY_USYM,	   /* user address printed as a symbol: u64 addr, u32 pid */
-	TY_STACK,	   /* kstack/ustack id (see stdlib) */
+	TY_STACK,	   /* kstack/ustack frames (stdlib/builtins/stack.c) */
 	TY_INET,	   /* ntop() result */
 	TY_TIMESTAMP,	   /* strftime() argument */
 	TY_MACADDR,	   /* macaddr() result, 6 bytes */

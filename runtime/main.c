@@ -40,6 +40,7 @@
 
 enum {
 	OPT_DRY_RUN = 1000,
+	OPT_TEST,
 	OPT_EMIT_ELF,
 	OPT_EMIT_LLVM,
 	OPT_UNSAFE,
@@ -64,7 +65,7 @@ struct args {
 	const char *output;	/* -o */
 	enum out_format format; /* -f */
 	int buffering;		/* -B: _IOLBF (default), _IOFBF, _IONBF */
-	bool quiet, verbose, dry_run, unsafe, no_warnings, no_cache, warn_reads;
+	bool quiet, verbose, dry_run, unsafe, no_warnings, no_cache, warn_reads, test;
 	bool dump_ast, dump_ir, dump_ir_opt, debug_verifier, debug_libbpf;
 	const char *emit_elf, *emit_llvm;
 	int pid;
@@ -107,6 +108,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "TROUBLESHOOTING OPTIONS:\n"
 	      "    --dry-run      terminate execution right after attaching all the probes\n"
+	      "    --test         run the test:NAME probes (each once), print a summary\n"
 	      "    -d, --debug STAGE\n"
 	      "                   debug info for a stage of hawk's execution\n"
 	      "                   ('all', 'ast', 'codegen', 'codegen-opt', 'libbpf', 'verifier')\n"
@@ -237,6 +239,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 		{"warnings", no_argument, NULL, 'k'},
 		{"include", required_argument, NULL, OPT_INCLUDE},
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{"test", no_argument, NULL, OPT_TEST},
 		{"emit-elf", required_argument, NULL, OPT_EMIT_ELF},
 		{"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM},
 		{"unsafe", no_argument, NULL, OPT_UNSAFE},
@@ -313,6 +316,9 @@ static void parse_args(int argc, char **argv, struct args *a)
 			break;
 		case OPT_DRY_RUN:
 			a->dry_run = true;
+			break;
+		case OPT_TEST:
+			a->test = true;
 			break;
 		case OPT_EMIT_ELF:
 			a->emit_elf = optarg;
@@ -622,6 +628,7 @@ int main(int argc, char **argv)
 		.quiet = a.quiet,
 		.verbose = a.verbose,
 		.dry_run = a.dry_run,
+		.test = a.test,
 		.debug_verifier = a.debug_verifier,
 		.target_pid = a.pid,
 		.child_cmd = a.cmd,

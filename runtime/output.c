@@ -467,6 +467,44 @@ static void fmt_resolved(struct sbuf *b, const struct out *o, const struct hk_ty
 	sb_free(&tmp);
 }
 
+/* Spaces before each frame of a stack in text: bpftrace indents stacks in
+ * map keys by 4, elsewhere (printf, print) by 8. */
+static int stack_indent = 8;
+
+/* One line per frame, after a newline: "\n        do_syscall_64+527\n..."
+ * (bpftrace mode), "\tffffffff8225a29f do_syscall_64+527" (perf) or the
+ * bare hex address (raw). Another mode is one more case here. */
+static void fmt_stack_text(struct sbuf *b, const struct out *o, const struct hk_type *t,
+			   const uint8_t *d)
+{
+	uint32_t i, n = (uint32_t)read_uint(d, 4), pid = (uint32_t)read_uint(d + 4, 4);
+	bool perf = t->name && !strcmp(t->name, "perf");
+	bool raw = t->name && !strcmp(t->name, "raw");
+	char sym[512];
+
+	if (n > t->count)
+		n = t->count;
+	sb_putc(b, '\n');
+	for (i = 0; i < n; i++) {
+		uint64_t addr = read_uint(d + 8 + (size_t)i * 8, 8);
+		const char *s = NULL;
+
+		if (!raw && t->as == AS_USER && o->uframe)
+			s = o->uframe(o->sym_ctx, pid, addr, sym, sizeof(sym));
+		else if (!raw && t->as != AS_USER && o->kframe)
+			s = o->kframe(o->sym_ctx, addr, sym, sizeof(sym));
+		if (perf) {
+			sb_printf(b, "\t%" PRIx64 " %s\n", addr, s ? s : "[unknown]");
+		} else {
+			sb_printf(b, "%*s", stack_indent, "");
+			if (s)
+				sb_printf(b, "%s\n", s);
+			else
+				sb_printf(b, raw ? "%" PRIx64 "\n" : "0x%" PRIx64 "\n", addr);
+		}
+	}
+}
+
 static void fmt_value(struct sbuf *b, const struct out *o, const struct hk_type *t,
 		      const uint8_t *d, enum vmode m)
 {
@@ -599,7 +637,17 @@ static void fmt_value(struct sbuf *b, const struct out *o, const struct hk_type 
 	case TY_USERNAME:
 		fmt_resolved(b, o, t, d, m);
 		return;
-	case TY_STACK:
+	case TY_STACK: {
+		struct sbuf tmp = {0};
+
+		fmt_stack_text(&tmp, o, t, d);
+		if (m == V_JSON)
+			json_string(b, tmp.s ? tmp.s : "", tmp.len);
+		else
+			sb_putn(b, tmp.s ? tmp.s : "", tmp.len);
+		sb_free(&tmp);
+		return;
+	}
 	default:
 		/* Needs run-time resolution this layer does not have: show the
 		 * raw first word. */
@@ -1202,6 +1250,7 @@ static void fmt_map_key(struct sbuf *b, const struct out *o, const struct res_ma
 	struct sbuf tmp = {0};
 	int i;
 
+	stack_indent = 4;
 	if (t->kind == TY_TUPLE) {
 		/* Multi-keys drop the tuple's parentheses: @x[2, 1]. */
 		for (i = 0; i < t->nfields; i++) {
@@ -1213,6 +1262,7 @@ static void fmt_map_key(struct sbuf *b, const struct out *o, const struct res_ma
 	} else {
 		fmt_value(&tmp, o, t, key, mode);
 	}
+	stack_indent = 8;
 	if (mode == V_TEXT)
 		sb_putn(b, tmp.s ? tmp.s : "", tmp.len);
 	else

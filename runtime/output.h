@@ -33,6 +33,10 @@ struct out {
 	 * the id. Called with sym_ctx. */
 	const char *(*cgroup_path)(void *ctx, uint64_t id, const char *filter, char *buf,
 				   size_t len);
+	/* Names one frame of a kernel stack, "func+off"; NULL prints hex. */
+	const char *(*kframe)(void *ctx, uint64_t addr, char *buf, size_t len);
+	/* Names one frame of a user stack of process pid; NULL prints hex. */
+	const char *(*uframe)(void *ctx, uint32_t pid, uint64_t addr, char *buf, size_t len);
 	/* Text-mode messages that are not the program's output (errorf, warnf,
 	 * cat errors); NULL: stderr. */
 	FILE *err;
@@ -59,6 +63,9 @@ struct out {
  *   TY_USYM         16 bytes: u64 address, u32 pid, u32 probe index + 1 (a
  *                   uprobe's; 0: none), then (size 24) u64 load bias of
  *                   that probe's binary in the process
+ *   TY_STACK        u32 frame count, u32 pid (user stacks), then type->count
+ *                   u64 addresses innermost first; type->name: the mode
+ *                   (bpftrace, perf, raw); type->as: AS_KERNEL or AS_USER
  */
 
 void out_init(struct out *o, FILE *f, enum out_format format);

@@ -40,6 +40,7 @@
 #include <sys/epoll.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <inttypes.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -121,6 +122,21 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
+/* self:signal probes: the signal number goes down the pipe (never 's'); the
+ * event loop runs the probes of that signal. */
+static sigset_t self_signals;
+
+static void on_self_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	if (sig_write_fd >= 0 && write(sig_write_fd, &c, 1) < 0) {
+		/* the pipe is full: this one is dropped */
+	}
+	errno = saved;
+}
+
 static void signals_install(struct rt *rt)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
@@ -130,6 +146,16 @@ static void signals_install(struct rt *rt)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		sigaction(stop_signals[i], &sa, NULL);
+	sigemptyset(&self_signals);
+	sa.sa_handler = on_self_signal;
+	for (int i = 0; i < rt->res->nprobes; i++) {
+		const struct res_probe *p = rt->res->probes[i];
+
+		if (p->ops && p->ops->is_self && !sigismember(&self_signals, (int)p->period)) {
+			sigaddset(&self_signals, (int)p->period);
+			sigaction((int)p->period, &sa, NULL);
+		}
+	}
 }
 
 static void signals_restore(void)
@@ -139,6 +165,12 @@ static void signals_restore(void)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
 		sigaction(stop_signals[i], &sa, NULL);
+	/* self signals stay caught (ignored) until hawk exits: one that arrives
+	 * while the maps are printed must not kill it */
+	sa.sa_handler = SIG_IGN;
+	for (int sig = 1; sig < 32; sig++)
+		if (sigismember(&self_signals, sig))
+			sigaction(sig, &sa, NULL);
 	sig_write_fd = -1;
 }
 
@@ -258,6 +290,11 @@ void rt_request_exit(struct rt *rt, int code)
 	}
 	rt->exited = true;
 	rt->exit_code = code;
+	rt->stop = true;
+}
+
+void rt_request_stop(struct rt *rt)
+{
 	rt->stop = true;
 }
 
@@ -516,7 +553,7 @@ static struct bpf_program *probe_prog(struct rt *rt, const struct res_probe *p)
 
 static bool is_special(const struct res_probe *p)
 {
-	return p->ops && (p->ops->is_begin || p->ops->is_end);
+	return p->ops && (p->ops->is_begin || p->ops->is_end || p->ops->is_self || p->ops->is_test);
 }
 
 static int phase_open(struct rt *rt, const void *elf, size_t len)
@@ -527,7 +564,8 @@ static int phase_open(struct rt *rt, const void *elf, size_t len)
 	/* config log_size (bpftrace's default 1000000) or at least what a
 	 * failing program's log needs for the mapped error. */
 	rt->log_size = res->config.log_size > LOG_BUF_SIZE ? res->config.log_size : LOG_BUF_SIZE;
-	rt->log_buf = malloc(rt->log_size); /* untouched unless a load fails */
+	if (!rt->log_buf)
+		rt->log_buf = malloc(rt->log_size); /* untouched unless a load fails */
 	if (!rt->log_buf)
 		return -ENOMEM;
 	rt->log_buf[0] = '\0';
@@ -542,7 +580,7 @@ static int phase_open(struct rt *rt, const void *elf, size_t len)
 		return err;
 	}
 
-	if (rt->opt->debug_verifier) {
+	if (rt->opt->debug_verifier && !rt->prog_logs) {
 		rt->prog_logs = calloc(res->nprobes ? res->nprobes : 1, sizeof(*rt->prog_logs));
 		if (!rt->prog_logs)
 			return -ENOMEM;
@@ -557,8 +595,9 @@ static int phase_open(struct rt *rt, const void *elf, size_t len)
 		}
 		if (p->prog_type)
 			bpf_program__set_type(prog, (enum bpf_prog_type)p->prog_type);
-		bpf_program__set_autoload(prog, true);
-		if (rt->prog_logs && (rt->prog_logs[i] = malloc(DEBUG_LOG_BUF_SIZE))) {
+		bpf_program__set_autoload(prog, !(rt->unloaded && rt->unloaded[i]));
+		if (rt->prog_logs &&
+		    (rt->prog_logs[i] || (rt->prog_logs[i] = malloc(DEBUG_LOG_BUF_SIZE)))) {
 			rt->prog_logs[i][0] = '\0';
 			bpf_program__set_log_buf(prog, rt->prog_logs[i], DEBUG_LOG_BUF_SIZE);
 			bpf_program__set_log_level(prog, 1 | 2); /* every instruction */
@@ -671,6 +710,15 @@ static void report_load_failure(struct rt *rt, int err)
 		log = rt->prog_logs[idx];
 	else if (rt->log_buf)
 		log = rt->log_buf;
+	if (idx >= 0 && (!log || !log[0])) {
+		/* the kernel refused the program before verifying it: one line */
+		const struct res_probe *p = rt->res->probes[idx];
+
+		fprintf(stderr, "%s:%d:%d: error: probe '%s': the kernel refused to load it: %s\n",
+			rt->opt->source_name ? rt->opt->source_name : "stdin", p->loc.first_line,
+			p->loc.first_column, p->spec, strerror(-err));
+		return;
+	}
 	if (!prog || !log || !log[0]) {
 		error_noloc("failed to load the BPF object: %s", strerror(-err));
 		if (err == -EPERM || err == -EACCES)
@@ -785,15 +833,64 @@ static int init_globals(struct rt *rt)
 	return set_global(rt, 0, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec);
 }
 
-static int phase_load(struct rt *rt)
+/* --dry-run: a probe whose program the kernel refuses outright (no verifier
+ * log: an fentry where BPF trampolines are not allowed) was checked when it
+ * compiled; leave it out, with every other program of its type (refused the
+ * same way), say so, and load the rest. Returns 0 when the object should be
+ * opened and loaded again. */
+static int dry_run_skip(struct rt *rt, int err)
+{
+	struct bpf_program *prog = failed_prog(rt);
+	int idx = prog ? probe_index(rt, prog) : -1, more = 0;
+	const struct res_probe *p;
+
+	if (!rt->opt->dry_run || idx < 0 || (rt->log_buf && rt->log_buf[0]) ||
+	    (rt->prog_logs && rt->prog_logs[idx] && rt->prog_logs[idx][0]))
+		return -1;
+	if (!rt->unloaded && !(rt->unloaded = calloc((size_t)rt->res->nprobes, sizeof(bool))))
+		return -1;
+	if (rt->unloaded[idx])
+		return -1;
+	p = rt->res->probes[idx];
+	for (int i = 0; i < rt->res->nprobes; i++) {
+		const struct res_probe *q = rt->res->probes[i];
+
+		if (rt->unloaded[i] || q->ops != p->ops || q->prog_type != p->prog_type)
+			continue;
+		rt->unloaded[i] = true;
+		more += i != idx;
+	}
+	if (more)
+		fprintf(stderr,
+			"warning: probe '%s' and %d more not loaded: the kernel refused it (%s); "
+			"checked when compiling only\n",
+			p->spec, more, strerror(-err));
+	else
+		fprintf(stderr,
+			"warning: probe '%s' not loaded: the kernel refused it (%s); checked when "
+			"compiling only\n",
+			p->spec, strerror(-err));
+	bpf_object__close(rt->obj);
+	rt->obj = NULL;
+	return 0;
+}
+
+static int phase_load(struct rt *rt, bool *retry)
 {
 	const struct resources *res = rt->res;
 	int err;
 
+	*retry = false;
 	load_capture = true;
 	load_failed_prog[0] = '\0';
+	if (rt->log_buf)
+		rt->log_buf[0] = '\0';
 	err = bpf_object__load(rt->obj);
 	load_capture = false;
+	if (err && !dry_run_skip(rt, err)) {
+		*retry = true; /* the caller opens and loads it again without the program */
+		return err;
+	}
 	if (err) {
 		report_load_failure(rt, err);
 		return err;
@@ -1062,6 +1159,71 @@ static int run_special(struct rt *rt, bool begin)
 	return 0;
 }
 
+/* --test: runs each test:NAME probe once, in declaration order, printing
+ * what it prints, then "PASS NAME" or "FAIL NAME: why" and a summary line.
+ * Returns the exit status: 1 when a test failed (or there were none). */
+static int run_tests(struct rt *rt)
+{
+	int passed = 0, failed = 0;
+	bool json = rt->out.format == OUT_JSON;
+
+	rt->phase = RT_PH_RUN;
+	for (int i = 0; i < rt->res->nprobes; i++) {
+		const struct res_probe *p = rt->res->probes[i];
+		struct timespec t0, t1;
+		char why[128] = "";
+
+		if (!p->ops || !p->ops->is_test)
+			continue;
+		LIBBPF_OPTS(bpf_test_run_opts, opts);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (bpf_prog_test_run_opts(bpf_program__fd(probe_prog(rt, p)), &opts))
+			snprintf(why, sizeof(why), "failed to run: %s", strerror(errno));
+		else if (opts.retval)
+			snprintf(why, sizeof(why), "returned %d", (int)opts.retval);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ring_buffer__consume(rt->rb);
+		rt->exited = false; /* exit() ends a test, not the run */
+		rt->stop = false;
+		uint64_t ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u +
+			      (uint64_t)(t1.tv_nsec - t0.tv_nsec);
+		if (json)
+			fprintf(rt->out.f,
+				"{\"type\": \"test_result\", \"data\": {\"%s\": {\"duration\": "
+				"%" PRIu64 ", \"passed\": %s}}}\n",
+				p->func, ns, why[0] ? "false" : "true");
+		else if (why[0])
+			fprintf(rt->out.f, "FAIL %s: %s\n", p->func, why);
+		else
+			fprintf(rt->out.f, "PASS %s\n", p->func);
+		why[0] ? failed++ : passed++;
+	}
+	if (!json)
+		fprintf(rt->out.f, "%d passed, %d failed\n", passed, failed);
+	fflush(rt->out.f);
+	if (!passed && !failed)
+		error_noloc("--test: the program has no test:NAME probes");
+	return failed || (!passed && !failed) ? 1 : 0;
+}
+
+/* Runs the self:signal probes of signal sig, in declaration order. */
+static int run_self(struct rt *rt, int sig)
+{
+	for (int i = 0; i < rt->res->nprobes; i++) {
+		const struct res_probe *p = rt->res->probes[i];
+		if (!p->ops || !p->ops->is_self || (int)p->period != sig)
+			continue;
+		LIBBPF_OPTS(bpf_test_run_opts, opts);
+		if (bpf_prog_test_run_opts(bpf_program__fd(probe_prog(rt, p)), &opts)) {
+			int err = -errno;
+			error_at(rt, p->loc, "probe '%s': failed to run: %s", p->spec,
+				 strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 static int phase_attach(struct rt *rt)
 {
 	const char *mp = rt->res->config.missing_probes;
@@ -1074,7 +1236,7 @@ static int phase_attach(struct rt *rt)
 
 		if (sig_received)
 			return 0; /* the loop sees the signal and stops at once */
-		if (is_special(p))
+		if (is_special(p) || (rt->unloaded && rt->unloaded[i]))
 			continue;
 		if (!p->ops || !p->ops->attach) {
 			error_at(rt, p->loc, "probe '%s': this probe type cannot be attached yet",
@@ -1174,6 +1336,26 @@ done:
 
 /* ---- poll ---------------------------------------------------------------- */
 
+static int run_self(struct rt *rt, int sig);
+
+/* What the signal pipe says: 's' a stop signal, else a self:signal number. */
+static void on_signal_pipe(struct rt *rt)
+{
+	char buf[64];
+	ssize_t n;
+
+	while ((n = read(rt->sig_pipe[0], buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == 's')
+				rt->stop = true;
+			else if (!rt->stop && run_self(rt, (unsigned char)buf[i]) == 0)
+				ring_buffer__consume(rt->rb);
+		}
+	}
+	if (sig_received)
+		rt->stop = true;
+}
+
 static int phase_poll(struct rt *rt)
 {
 	struct epoll_event evs[8];
@@ -1205,7 +1387,7 @@ static int phase_poll(struct rt *rt)
 				break;
 			}
 			case TAG_SIGNAL:
-				rt->stop = true;
+				on_signal_pipe(rt);
 				break;
 			case TAG_PIDFD:
 				rt->stop = true; /* the traced process exited */
@@ -1254,6 +1436,7 @@ static void rt_destroy(struct rt *rt)
 		for (int i = 0; i < rt->res->nprobes; i++)
 			free(rt->prog_logs[i]);
 	free(rt->prog_logs);
+	free(rt->unloaded);
 	free(rt->log_buf);
 	free(rt->map_fd);
 	free(rt->map_zeroed);
@@ -1279,6 +1462,7 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 	rt->out.cgroup_path = syms_cgroup_path;
 	rt->out.usym = usyms_out_hook; /* /proc/PID/maps and ELF symbols, when printed */
 	usyms_set_resources(res);
+	rt->out.kframe = syms_ksym_off;
 	if (res->config.str_trunc_trailer)
 		rt->out.trunc_trailer = res->config.str_trunc_trailer;
 	rt->ncpus = libbpf_num_possible_cpus();
@@ -1299,9 +1483,25 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 		goto out;
 	}
 
-	/* open, load */
-	if (phase_open(rt, elf, len) || phase_load(rt) || phase_loop_setup(rt))
+	/* open, load (--dry-run: without the programs the kernel refuses) */
+	for (;;) {
+		bool retry;
+
+		if (phase_open(rt, elf, len))
+			goto out;
+		if (!phase_load(rt, &retry))
+			break;
+		if (!retry)
+			goto out;
+	}
+	if (phase_loop_setup(rt))
 		goto out;
+
+	/* --test: the test probes only, then a summary */
+	if (opt->test) {
+		status = run_tests(rt);
+		goto out;
+	}
 
 	/* the -c child exists (cpid) but waits until the probes are attached */
 	if (opt->child_cmd && start_child(rt))

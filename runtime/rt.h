@@ -34,6 +34,7 @@ struct rt_options {
 	bool debug_libbpf;	      /* -d libbpf: all of libbpf's messages, debug level too */
 	const struct source_set *src; /* renders errors with their source line; may be NULL */
 	int colour;		      /* diagnostics colour: -1 auto, 0 off, 1 on */
+	bool test;		      /* --test: run the test:NAME probes only */
 };
 
 /*
@@ -77,6 +78,9 @@ struct out *rt_out(struct rt *rt);
 const struct resources *rt_resources(const struct rt *rt);
 /* Stops the run as exit(code) does (for EV_OTHER handlers). */
 void rt_request_exit(struct rt *rt, int code);
+/* Stops the run as the end of the traced process does: the events already
+ * written are printed, then end probes and maps (iterators, once read). */
+void rt_request_stop(struct rt *rt);
 /* Makes sure tracefs is mounted (mounts it when root); returns its path or NULL. */
 const char *rt_tracefs(void);
 

@@ -72,6 +72,8 @@ struct rt {
 
 	bool child_reaped; /* the -c child ended by itself; child_status is its wait status */
 	int child_status;
+	bool *unloaded; /* --dry-run: per res_probe, a program the kernel refused to load
+			 * (left out of the object, never attached) */
 };
 
 /* maps.c */

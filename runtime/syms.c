@@ -121,16 +121,16 @@ static void kallsyms_load(const char *path)
 	qsort(kt.syms, kt.n, sizeof(*kt.syms), cmp_ksym);
 }
 
-const char *syms_ksym(void *ctx, uint64_t addr, char *buf, size_t len)
+/* The index of the last symbol at or below addr, or -1. */
+static long ksym_index(void *ctx, uint64_t addr)
 {
 	size_t lo = 0, hi;
 
 	if (!kt.loaded)
 		kallsyms_load(ctx ? (const char *)ctx : KALLSYMS);
 	hi = kt.n;
-	if (!hi || addr < kt.syms[0].addr || !len)
-		return NULL;
-	/* the last symbol whose address is <= addr */
+	if (!hi || addr < kt.syms[0].addr)
+		return -1;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -139,7 +139,26 @@ const char *syms_ksym(void *ctx, uint64_t addr, char *buf, size_t len)
 		else
 			hi = mid;
 	}
-	snprintf(buf, len, "%s", kt.pool + kt.syms[lo].name);
+	return (long)lo;
+}
+
+const char *syms_ksym(void *ctx, uint64_t addr, char *buf, size_t len)
+{
+	long i = ksym_index(ctx, addr);
+
+	if (i < 0 || !len)
+		return NULL;
+	snprintf(buf, len, "%s", kt.pool + kt.syms[i].name);
+	return buf;
+}
+
+const char *syms_ksym_off(void *ctx, uint64_t addr, char *buf, size_t len)
+{
+	long i = ksym_index(ctx, addr);
+
+	if (i < 0 || !len)
+		return NULL;
+	snprintf(buf, len, "%s+%" PRIu64, kt.pool + kt.syms[i].name, addr - kt.syms[i].addr);
 	return buf;
 }
 

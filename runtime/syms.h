@@ -20,6 +20,9 @@
  * instead of /proc/kallsyms, or NULL. */
 const char *syms_ksym(void *ctx, uint64_t addr, char *buf, size_t len);
 
+/* The same as "name+offset" (kernel stack frames: "do_syscall_64+527"). */
+const char *syms_ksym_off(void *ctx, uint64_t addr, char *buf, size_t len);
+
 /* The address of kernel symbol `name` (first match in /proc/kallsyms).
  * Returns 0, -ENOENT (no such symbol), -EPERM (addresses hidden: all zero)
  * or another -errno (unreadable). */

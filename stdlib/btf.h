@@ -22,6 +22,23 @@ const struct btf *std_btf_vmlinux(void);
 int std_btf_member_offset(const char *struct_name, const char *member_path, uint32_t *off,
 			  uint32_t *size);
 
+struct sema;
+struct hk_type;
+struct btf_type;
+
+/* A function parameter's BTF type (of btf, split from vmlinux or vmlinux
+ * itself) as a hawk type for one u64 slot of a probe context: integers,
+ * enums, typedefs by name, pointers into kernel memory; anything else u64. */
+struct hk_type *std_btf_slot_type(struct sema *s, const struct btf *btf, uint32_t id, int depth);
+
+/* The `args` of a probe whose context is its arguments as an array of u64
+ * (raw tracepoints, fentry/fexit): a ctx struct `name` with one 8-byte slot
+ * per parameter of FUNC_PROTO `types` from index `skip` on, named after the
+ * parameters of FUNC_PROTO `names` (the same count; "argN" when unnamed). */
+struct hk_type *std_btf_ctx_args(struct sema *s, const struct btf *btf,
+				 const struct btf_type *types, const struct btf_type *names,
+				 int skip, const char *name);
+
 /* Releases the loaded BTF (tests, leak checkers). */
 void std_btf_free(void);
 

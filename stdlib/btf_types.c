@@ -378,3 +378,81 @@ struct hk_type *stdlib_btf_type(struct sema *s, const char *name, const char **h
 	s->res->uses_btf = true;
 	return convert(s, btf, (uint32_t)id);
 }
+
+/* A parameter's BTF type (vmlinux) as a hawk type, through stdlib_btf_type's
+ * names: what one u64 slot of a probe context holds. */
+struct hk_type *std_btf_slot_type(struct sema *s, const struct btf *btf, uint32_t id, int depth)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const char *name;
+	struct hk_type *r;
+
+	while (t && (btf_is_mod(t) || btf_is_type_tag(t)))
+		t = btf__type_by_id(btf, t->type);
+	if (!t || depth > 8)
+		return &ty_u64;
+	name = btf__name_by_offset(btf, t->name_off);
+	switch (btf_kind(t)) {
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_INT:
+		r = name && *name ? stdlib_btf_type(s, name, NULL) : NULL;
+		return r ? r : &ty_u64;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		r = name && *name
+			    ? stdlib_btf_type(s, arena_printf(s->arena, "enum %s", name), NULL)
+			    : NULL;
+		return r ? r : ty_int(t->size == 8 ? 8 : 4, false);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		r = name && *name
+			    ? stdlib_btf_type(s,
+					      arena_printf(s->arena, "%s %s",
+							   btf_is_union(t) ? "union" : "struct",
+							   name),
+					      NULL)
+			    : NULL;
+		return r ? r : &ty_u64;
+	case BTF_KIND_PTR: {
+		const struct btf_type *pt = btf__type_by_id(btf, t->type);
+
+		while (pt && (btf_is_mod(pt) || btf_is_type_tag(pt)))
+			pt = btf__type_by_id(btf, pt->type);
+		if (!pt || btf_is_func_proto(pt))
+			return ty_ptr(s->arena, &ty_voidptr_target, AS_KERNEL);
+		return ty_ptr(s->arena, std_btf_slot_type(s, btf, t->type, depth + 1), AS_KERNEL);
+	}
+	default:
+		return &ty_u64;
+	}
+}
+
+struct hk_type *std_btf_ctx_args(struct sema *s, const struct btf *btf,
+				 const struct btf_type *types, const struct btf_type *names,
+				 int skip, const char *name)
+{
+	const struct btf_param *tp = btf_params(types), *np = btf_params(names);
+	int i, n = btf_vlen(types) - skip;
+	struct hk_type *st;
+
+	st = arena_alloc(s->arena, sizeof(*st));
+	st->kind = TY_STRUCT;
+	st->name = name;
+	st->is_ctx = true;
+	st->size = (uint32_t)n * 8;
+	st->align = 8;
+	st->nfields = n;
+	st->fields = arena_alloc(s->arena, sizeof(*st->fields) * (size_t)(n ? n : 1));
+	for (i = 0; i < n; i++) {
+		const char *pn = btf__name_by_offset(btf, np[i + skip].name_off);
+		struct ty_field *f = &st->fields[i];
+
+		f->name =
+			pn && *pn ? arena_strdup(s->arena, pn) : arena_printf(s->arena, "arg%d", i);
+		f->offset = (uint32_t)i * 8;
+		f->type = std_btf_slot_type(s, btf, tp[i + skip].type, 0);
+		if (f->type->size > 8 || !f->type->size)
+			f->type = &ty_u64; /* by-value aggregates: the raw slot */
+	}
+	return st;
+}

@@ -77,6 +77,7 @@ STD_BUILTIN(tseries);
 STD_BUILTIN(reg);
 STD_BUILTIN(usym);
 STD_BUILTIN(uaddr);
+STD_BUILTIN(kstack);
 /* -- maps: declarations -- */
 
 STD_PROBE(begin);
@@ -88,6 +89,12 @@ STD_PROBE(software);
 STD_PROBE(hardware);
 STD_PROBE(rawtracepoint);
 STD_PROBE(usdt);
+STD_PROBE(fentry);
+STD_PROBE(fexit);
+STD_PROBE(self);
+STD_PROBE(watchpoint);
+STD_PROBE(iter);
+STD_PROBE(test);
 /* -- more probe types: declarations -- */
 STD_PROBE(uprobe);
 STD_PROBE(uretprobe);
@@ -165,6 +172,7 @@ static const struct builtin_ops *const builtins[] = {
 	&std_reg,
 	&std_usym,
 	&std_uaddr,
+	&std_kstack,
 	/* -- maps -- */
 };
 
@@ -178,6 +186,12 @@ static const struct probe_ops *const probes[] = {
 	&std_probe_hardware,
 	&std_probe_rawtracepoint,
 	&std_probe_usdt,
+	&std_probe_fentry,
+	&std_probe_fexit,
+	&std_probe_self,
+	&std_probe_watchpoint,
+	&std_probe_iter,
+	&std_probe_test,
 	/* -- more probe types -- */
 	&std_probe_uprobe,
 	&std_probe_uretprobe,

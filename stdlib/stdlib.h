@@ -36,6 +36,14 @@ LLVMValueRef std_agg_load_result(struct cg *cg, const struct hk_type *t, LLVMVal
  * conversion can print. 0 or -1 after a diagnostic. */
 int std_check_format(struct sema *s, struct ast_node *call);
 
+/* Stacks (stdlib/builtins/stack.c), shared by kstack and ustack: the type of
+ * a stack value, the check of the optional (mode), (N), (mode, N) arguments
+ * (types n), and the code that fills one with bpf_get_stack(flags) (with
+ * BPF_F_USER_STACK it also records the process id in the header). */
+struct hk_type *std_stack_type(struct sema *s, const char *mode, uint32_t limit, bool user);
+int std_stack_check(struct sema *s, struct ast_node *n, bool user);
+LLVMValueRef std_stack_lower(struct cg *cg, struct ast_node *n, uint64_t flags);
+
 /* The declarations of every module, for the registry. */
 #define STD_BUILTIN(x) extern const struct builtin_ops std_##x
 #define STD_PROBE(x)   extern const struct probe_ops std_probe_##x

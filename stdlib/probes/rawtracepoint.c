@@ -49,62 +49,12 @@ static const struct btf_type *tp_proto(const struct btf *btf, const struct btf_t
 	return t && btf_is_func_proto(t) && btf_vlen(t) >= 1 ? t : NULL;
 }
 
-/* A BTF type (vmlinux) as a hawk type, through stdlib_btf_type's names. */
-static struct hk_type *param_type(struct sema *s, const struct btf *btf, uint32_t id, int depth)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	const char *name;
-	struct hk_type *r;
-
-	while (t && (btf_is_mod(t) || btf_is_type_tag(t)))
-		t = btf__type_by_id(btf, t->type);
-	if (!t || depth > 8)
-		return &ty_u64;
-	name = btf__name_by_offset(btf, t->name_off);
-	switch (btf_kind(t)) {
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_INT:
-		r = name && *name ? stdlib_btf_type(s, name, NULL) : NULL;
-		return r ? r : &ty_u64;
-	case BTF_KIND_ENUM:
-	case BTF_KIND_ENUM64:
-		r = name && *name
-			    ? stdlib_btf_type(s, arena_printf(s->arena, "enum %s", name), NULL)
-			    : NULL;
-		return r ? r : ty_int(t->size == 8 ? 8 : 4, false);
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		r = name && *name
-			    ? stdlib_btf_type(s,
-					      arena_printf(s->arena, "%s %s",
-							   btf_is_union(t) ? "union" : "struct",
-							   name),
-					      NULL)
-			    : NULL;
-		return r ? r : &ty_u64;
-	case BTF_KIND_PTR: {
-		const struct btf_type *pt = btf__type_by_id(btf, t->type);
-
-		while (pt && (btf_is_mod(pt) || btf_is_type_tag(pt)))
-			pt = btf__type_by_id(btf, pt->type);
-		if (!pt || btf_is_func_proto(pt))
-			return ty_ptr(s->arena, &ty_voidptr_target, AS_KERNEL);
-		return ty_ptr(s->arena, param_type(s, btf, t->type, depth + 1), AS_KERNEL);
-	}
-	default:
-		return &ty_u64;
-	}
-}
-
 /* The `args` struct of a vmlinux event, or NULL (why set). */
 static struct hk_type *build_args(struct sema *s, const struct btf *btf, const char *event,
 				  const struct btf_type *proto, const char **why)
 {
 	static const char *const named[] = {"__probestub_%s", "__bpf_trace_%s"};
-	const struct btf_param *tp = btf_params(proto), *np = NULL;
 	const struct btf_type *fp = NULL;
-	int i, n = btf_vlen(proto) - 1;
-	struct hk_type *st;
 	size_t k;
 
 	for (k = 0; k < sizeof(named) / sizeof(named[0]) && !fp; k++) {
@@ -121,27 +71,8 @@ static struct hk_type *build_args(struct sema *s, const struct btf *btf, const c
 		       "__bpf_trace_ function)";
 		return NULL;
 	}
-	np = btf_params(fp);
-	st = arena_alloc(s->arena, sizeof(*st));
-	st->kind = TY_STRUCT;
-	st->name = arena_printf(s->arena, "rawtracepoint_%s", event);
-	st->is_ctx = true;
-	st->size = (uint32_t)n * 8;
-	st->align = 8;
-	st->nfields = n;
-	st->fields = arena_alloc(s->arena, sizeof(*st->fields) * (size_t)(n ? n : 1));
-	for (i = 0; i < n; i++) {
-		const char *pn = btf__name_by_offset(btf, np[i + 1].name_off);
-		struct ty_field *f = &st->fields[i];
-
-		f->name =
-			pn && *pn ? arena_strdup(s->arena, pn) : arena_printf(s->arena, "arg%d", i);
-		f->offset = (uint32_t)i * 8;
-		f->type = param_type(s, btf, tp[i + 1].type, 0);
-		if (f->type->size > 8 || !f->type->size)
-			f->type = &ty_u64; /* by-value aggregates: the raw slot */
-	}
-	return st;
+	return std_btf_ctx_args(s, btf, proto, fp, 1,
+				arena_printf(s->arena, "rawtracepoint_%s", event));
 }
 
 static void add_point(struct sema *s, struct ast_node *ap, const struct btf *btf,

@@ -1,0 +1,145 @@
+/*
+ * stack.c - kstack, kstack(N), kstack(mode), kstack(mode, N): the kernel
+ * stack of the current task as a value (TY_STACK).
+ *
+ * The value is the stack itself, not an id into a stack-trace map: a u32
+ * frame count, a u32 pid (0 for kernel stacks; a user stack records the
+ * process its addresses belong to), then `limit` u64 return addresses,
+ * innermost first, unused slots zero (so equal stacks are equal map keys).
+ * bpf_get_stack() fills it in this CPU's scratch area. Printing is in user
+ * space (runtime/output.c, fmt_stack), which names each address through the
+ * output's symbol hooks; the mode (bpftrace, perf, raw) travels in the type
+ * (t->name), the limit in t->count, kernel or user in t->as. A `ustack`
+ * module only needs its own check (flags BPF_F_USER_STACK, the pid in the
+ * header) and a user symbol hook: std_stack_type() and std_stack_lower()
+ * are shared for that.
+ */
+#include "../stdlib.h"
+
+#include <linux/bpf.h>
+#include <string.h>
+
+#define STACK_DEFAULT_LIMIT 127 /* the kernel's perf_event_max_stack default */
+#define STACK_MAX_LIMIT	    1024
+
+static const char *const stack_modes[] = {"bpftrace", "perf", "raw", NULL};
+
+static const char *stack_mode(const char *name)
+{
+	int i;
+
+	for (i = 0; stack_modes[i]; i++)
+		if (!strcmp(stack_modes[i], name))
+			return stack_modes[i];
+	return NULL;
+}
+
+struct hk_type *std_stack_type(struct sema *s, const char *mode, uint32_t limit, bool user)
+{
+	struct hk_type *t = ARENA_NEW(s->arena, struct hk_type);
+
+	t->kind = TY_STACK;
+	t->name = mode;
+	t->count = limit;
+	t->as = user ? AS_USER : AS_KERNEL;
+	t->size = 8 + 8 * limit;
+	t->align = 8;
+	return t;
+}
+
+/* Checks the optional (mode), (N) or (mode, N) arguments of kstack/ustack
+ * and types n. */
+int std_stack_check(struct sema *s, struct ast_node *n, bool user)
+{
+	struct ast_node *a = n->kind == AST_CALL ? n->body : NULL;
+	const char *mode =
+		stack_mode(s->res->config.stack_mode ? s->res->config.stack_mode : "bpftrace");
+	int64_t limit = STACK_DEFAULT_LIMIT;
+
+	n->type = &ty_none;
+	if (!mode)
+		mode = "bpftrace";
+	if (a && a->kind == AST_IDENT) {
+		mode = stack_mode(a->name);
+		a->type = &ty_none;
+		if (!mode) {
+			sema_error(s, a->loc, "unknown stack mode '%s'", a->name);
+			sema_hint(s, "the modes are bpftrace, perf and raw");
+			goto recover;
+		}
+		a = a->next;
+	}
+	if (a) {
+		if (a->next) {
+			sema_error(s, a->next->loc, "%s() takes at most a mode and a limit",
+				   n->name);
+			goto recover;
+		}
+		sema_expr(s, a);
+		if (!std_is_const(a)) {
+			sema_error(s, a->loc, "the %s limit must be an integer literal", n->name);
+			goto recover;
+		}
+		if (sema_const_int(s, a, &limit) < 0)
+			goto recover;
+		if (limit < 0 || limit > STACK_MAX_LIMIT) {
+			sema_error(s, a->loc, "%s limit %lld is out of range (0 to %d)", n->name,
+				   (long long)limit, STACK_MAX_LIMIT);
+			goto recover;
+		}
+	}
+	n->type = std_stack_type(s, mode, (uint32_t)limit, user);
+	return 0;
+recover:
+	/* reported: still a stack, so that its uses (a map key) add no errors */
+	n->type = std_stack_type(s, "bpftrace", STACK_DEFAULT_LIMIT, user);
+	return 0;
+}
+
+LLVMValueRef std_stack_lower(struct cg *cg, struct ast_node *n, uint64_t flags)
+{
+	const struct hk_type *t = n->type;
+	LLVMValueRef buf = cg_scratch(cg, t->size), args[4], ret, cnt, neg;
+
+	cg_zero8(cg, buf, t->size);
+	if (!t->count)
+		return buf;
+	args[0] = cg->ctx;
+	args[1] = cg_gep(cg, buf, 8);
+	args[2] = cg_const(cg, (uint64_t)t->count * 8);
+	args[3] = cg_const(cg, flags);
+	ret = cg_helper(cg, BPF_FUNC_get_stack, cg->i64, args, 4);
+	/* bytes written, or a negative error: no frames */
+	neg = LLVMBuildICmp(cg->b, LLVMIntSLT, ret, cg_const(cg, 0), "");
+	cnt = LLVMBuildSelect(cg->b, neg, cg_const(cg, 0),
+			      LLVMBuildLShr(cg->b, ret, cg_const(cg, 3), ""), "");
+	cg_store(cg, buf, &ty_u32, cnt, &ty_u64);
+	if (flags & BPF_F_USER_STACK) {
+		/* user addresses mean something only with their process */
+		LLVMValueRef tgid = LLVMBuildLShr(
+			cg->b, cg_helper(cg, H_GET_CURRENT_PID_TGID, cg->i64, NULL, 0),
+			cg_const(cg, 32), "");
+
+		cg_store(cg, cg_gep(cg, buf, 4), &ty_u32, tgid, &ty_u64);
+	}
+	return buf;
+}
+
+static int kstack_check(struct sema *s, struct ast_node *n)
+{
+	return std_stack_check(s, n, false);
+}
+
+static LLVMValueRef kstack_lower(struct cg *cg, struct ast_node *n)
+{
+	return std_stack_lower(cg, n, 0);
+}
+
+const struct builtin_ops std_kstack = {
+	.name = "kstack",
+	.kind = BI_VARIABLE,
+	.min_args = 0,
+	.max_args = 2,
+	.check = kstack_check,
+	.lower = kstack_lower,
+};
