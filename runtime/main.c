@@ -102,6 +102,7 @@ static void usage(FILE *f)
 	      "    -f FORMAT      output format ('text', 'json')\n"
 	      "    -B MODE        output buffering mode ('line', 'full', 'none')\n"
 	      "    -q, --quiet    keep messages quiet\n"
+	      "    -k             report failed memory reads at run time (once per statement)\n"
 	      "    --no-warnings  disable all warning messages\n"
 	      "    --no-cache     compile even if a cached object of this program exists\n"
 	      "    --unsafe       allow unsafe/destructive functionality\n"
