@@ -374,7 +374,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 		if (optind + 1 < argc)
 			usage_error("-l takes at most one pattern");
 		fflush(stdout);
-		exit(stdlib_list_probes(stdout, optind < argc ? argv[optind] : NULL, a->verbose));
+		exit(stdlib_list_probes(stdout, optind < argc ? argv[optind] : NULL, a->verbose,
+					a->pid));
 	}
 	if (!a->prog_text) {
 		if (optind >= argc) {
