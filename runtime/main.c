@@ -587,8 +587,10 @@ int main(int argc, char **argv)
 	if (use_cache) {
 		char flags[96];
 
-		snprintf(flags, sizeof(flags), "unsafe=%d child=%d k=%d salt=%llx", a.unsafe,
-			 a.cmd != NULL, a.warn_reads, (unsigned long long)res.cache_salt);
+		/* filter_pid: -p's pid is a constant in the code of filtered probes */
+		snprintf(flags, sizeof(flags), "unsafe=%d child=%d k=%d salt=%llx pid=%d", a.unsafe,
+			 a.cmd != NULL, a.warn_reads, (unsigned long long)res.cache_salt,
+			 res.filter_pid);
 		key = cache_key(&src, a.all, a.nall, flags);
 		if (cache_load(key, &elf, &elf_len, &scratch_size) == 0) {
 			cg_scratch_resource(&arena, &res, scratch_size);

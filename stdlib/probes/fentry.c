@@ -423,6 +423,7 @@ const struct probe_ops std_probe_fentry = {
 	.lower_ident = fentry_lower_ident,
 	.attach = fentry_attach,
 	.list = fentry_list,
+	.pid_filter = true,
 };
 
 const struct probe_ops std_probe_fexit = {
@@ -433,4 +434,5 @@ const struct probe_ops std_probe_fexit = {
 	.lower_ident = fentry_lower_ident,
 	.attach = fentry_attach,
 	.list = fexit_list,
+	.pid_filter = true,
 };

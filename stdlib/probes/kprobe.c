@@ -334,6 +334,7 @@ const struct probe_ops std_probe_kprobe = {
 	.attach = kp_attach,
 	.list = kp_list,
 	.pt_regs = true,
+	.pid_filter = true,
 };
 
 const struct probe_ops std_probe_kretprobe = {
@@ -345,4 +346,5 @@ const struct probe_ops std_probe_kretprobe = {
 	.attach = kp_attach,
 	.list = kr_list,
 	.pt_regs = true,
+	.pid_filter = true,
 };
