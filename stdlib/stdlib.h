@@ -36,6 +36,11 @@ LLVMValueRef std_agg_load_result(struct cg *cg, const struct hk_type *t, LLVMVal
  * conversion can print. 0 or -1 after a diagnostic. */
 int std_check_format(struct sema *s, struct ast_node *call);
 
+/* Every file mapped executable by process pid (pid 0: by every process),
+ * each once, as a NULL-terminated array in the arena (count in *count); NULL
+ * when the maps of process pid cannot be read (stdlib/probes/usdt.c). */
+const char **std_mapped_files(struct arena *a, int pid, int *count);
+
 /* Stacks (stdlib/builtins/stack.c), shared by kstack and ustack: the type of
  * a stack value, the check of the optional (mode), (N), (mode, N) arguments
  * (types n), and the code that fills one with bpf_get_stack(flags) (with

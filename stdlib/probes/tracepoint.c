@@ -410,4 +410,5 @@ const struct probe_ops std_probe_tracepoint = {
 	.lower_ident = tp_lower_ident,
 	.attach = tp_attach,
 	.list = tp_list,
+	.pid_filter = true,
 };

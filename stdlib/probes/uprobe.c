@@ -237,6 +237,93 @@ static int up_attach(struct rt *rt, struct res_probe *p, struct bpf_program *pro
 	return 0;
 }
 
+/* ---- -l ------------------------------------------------------------------------ */
+
+/* The functions of one binary that a uprobe can go on, "KIND:PATH:NAME" for
+ * each whose name matches fpat (NULL: whose whole name the listing wants). */
+static void list_binary(struct probe_list *l, const char *kind, const char *path, const char *fpat)
+{
+	const struct usym *syms;
+	struct usym_elf *e;
+	int err = 0, n, i;
+	char name[PATH_MAX + 600];
+
+	e = usyms_elf(path, &err);
+	if (!e)
+		return;
+	syms = usyms_elf_syms(e, &n);
+	for (i = 0; i < n; i++) {
+		if (!syms[i].is_func || (fpat && fnmatch(fpat, syms[i].name, 0)) ||
+		    usyms_elf_offset(e, syms[i].addr, true) < 0)
+			continue;
+		snprintf(name, sizeof(name), "%s:%s:%s", kind, path, syms[i].name);
+		if (fpat || probe_list_match(l, name))
+			probe_list_add(l, name, NULL); /* aliases repeat: the listing drops them */
+	}
+}
+
+/*
+ * `uprobe:BINARY:FUNC` lists BINARY's functions (BINARY as a uprobe names
+ * it: a path, a program or a library); `uprobe:*:FUNC` and, for uprobe only,
+ * a pattern without a provider list those of every file -p's process maps.
+ * Without a binary or a process there is nothing to list.
+ */
+static void up_list_kind(struct probe_list *l, const struct probe_ops *ops)
+{
+	const char *pat = probe_list_pattern(l), *rest, *last;
+	int pid = probe_list_pid(l), nfiles = 0, i;
+	char target[PATH_MAX], path[PATH_MAX];
+	const char *fpat = NULL, **files;
+	struct arena a;
+
+	if (pat && strchr(pat, ':')) {
+		if (!probe_list_names(l, ops))
+			return;
+		rest = strchr(pat, ':') + 1;
+		last = strrchr(rest, ':');
+		if (!last)
+			last = rest + strlen(rest);
+		if ((size_t)(last - rest) >= sizeof(target))
+			return;
+		memcpy(target, rest, (size_t)(last - rest));
+		target[last - rest] = '\0';
+		fpat = *last && last[1] ? last + 1 : "*";
+		if (!strpbrk(target, "*?[")) {
+			if (usyms_find_binary(target, path, sizeof(path))) {
+				probe_list_error(l,
+						 "%s target '%s' not found: no such file, program "
+						 "in $PATH or library",
+						 ops->name, target);
+				return;
+			}
+			list_binary(l, ops->name, path, fpat);
+			return;
+		}
+	} else if (ops != &std_probe_uprobe) {
+		return;
+	} else {
+		strcpy(target, "*");
+	}
+	if (!pid)
+		return;
+	arena_init(&a);
+	files = std_mapped_files(&a, pid, &nfiles);
+	for (i = 0; files && i < nfiles; i++)
+		if (!fnmatch(target, files[i], 0))
+			list_binary(l, ops->name, files[i], fpat);
+	arena_free(&a);
+}
+
+static void up_list(struct probe_list *l)
+{
+	up_list_kind(l, &std_probe_uprobe);
+}
+
+static void ur_list(struct probe_list *l)
+{
+	up_list_kind(l, &std_probe_uretprobe);
+}
+
 static const char *const up_aliases[] = {"u", NULL};
 static const char *const ur_aliases[] = {"ur", NULL};
 
@@ -247,6 +334,7 @@ const struct probe_ops std_probe_uprobe = {
 	.check_ident = ptregs_check_ident,
 	.lower_ident = ptregs_lower_ident,
 	.attach = up_attach,
+	.list = up_list,
 	.pt_regs = true,
 	.user_space = true,
 };
@@ -258,6 +346,7 @@ const struct probe_ops std_probe_uretprobe = {
 	.check_ident = ptregs_check_ident,
 	.lower_ident = ptregs_lower_ident,
 	.attach = up_attach,
+	.list = ur_list,
 	.pt_regs = true,
 	.user_space = true,
 };
