@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct seg {
@@ -504,8 +505,17 @@ struct pid_maps {
 	int pid;
 	struct vma *vmas;
 	int nvmas;
+	uint64_t read_ns; /* CLOCK_MONOTONIC when read */
 	struct pid_maps *next;
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static struct pid_maps *pid_cache;
 
@@ -526,6 +536,7 @@ static struct pid_maps *read_maps(int pid)
 		return NULL;
 	}
 	m->pid = pid;
+	m->read_ns = now_ns();
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long start, end, off;
 		char perms[8];
@@ -600,7 +611,10 @@ static bool locate(int pid, uint64_t addr, struct uplace *r)
 					goto found;
 		if (pass || pid <= 0)
 			return false;
-		/* not read yet, or the process mapped more code since: read again */
+		/* not read yet, or the process mapped more code since: read again,
+		 * but not for every frame of a stack through anonymous (JIT) code */
+		if (m && now_ns() - m->read_ns < 1000000000u)
+			return false;
 		if (m) {
 			struct pid_maps **pp;
 
