@@ -101,7 +101,8 @@ static void usage(FILE *f)
 	      "\n"
 	      "    -o, --output FILE\n"
 	      "                   write the output to FILE\n"
-	      "    -f FORMAT      output format ('text', 'json')\n"
+	      "    -f FORMAT      output format ('text', 'json', 'folded': maps keyed by stacks\n"
+	      "                   as folded stacks, for flamegraph.pl)\n"
 	      "    -B MODE        output buffering mode ('line', 'full', 'none')\n"
 	      "    -q, --quiet    keep messages quiet\n"
 	      "    -k             report failed memory reads at run time (once per statement)\n"
@@ -273,9 +274,12 @@ static void parse_args(int argc, char **argv, struct args *a)
 				a->format = OUT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
 				a->format = OUT_JSON;
+			else if (strcmp(optarg, "folded") == 0)
+				a->format = OUT_FOLDED;
 			else
 				usage_error(
-					"invalid output format '%s' (expected 'text' or 'json')",
+					"invalid output format '%s' (expected 'text', 'json' or "
+					"'folded')",
 					optarg);
 			break;
 		case 'B':

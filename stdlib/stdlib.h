@@ -49,6 +49,17 @@ struct hk_type *std_stack_type(struct sema *s, const char *mode, uint32_t limit,
 int std_stack_check(struct sema *s, struct ast_node *n, bool user);
 LLVMValueRef std_stack_lower(struct cg *cg, struct ast_node *n, uint64_t flags);
 
+/* Processes whose user addresses are printed later (usym, ustack): the
+ * first value taken in each pid also sends an event, so the runtime reads
+ * that process's memory map while it lives (stdlib/builtins/usym.c). In
+ * check: register that event (ops->event must be std_note_user_pid_seen);
+ * in lower: send it for pid (an i64) unless the pid was seen already. */
+struct res_event *std_note_user_pid_event(struct sema *s, const struct builtin_ops *ops,
+					  struct ast_node *n);
+void std_note_user_pid(struct cg *cg, const struct res_event *ev, LLVMValueRef pid);
+void std_note_user_pid_seen(struct rt *rt, const struct res_event *ev, const void *data,
+			    uint32_t len);
+
 /* The declarations of every module, for the registry. */
 #define STD_BUILTIN(x) extern const struct builtin_ops std_##x
 #define STD_PROBE(x)   extern const struct probe_ops std_probe_##x

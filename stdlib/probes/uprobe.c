@@ -5,7 +5,11 @@
  * (libc, libc.so.6; runtime/usyms.c). FUNC is a function name, a wildcard
  * over the binary's function symbols (.symtab and .dynsym; one program per
  * distinct address), FUNC+OFFSET (inside the function), or an address in
- * the ELF file (0x1234, as nm prints it). Each attach point is resolved to
+ * the ELF file (0x1234, as nm prints it). C++ functions can be named
+ * demangled: `"ns::f(int)"` (quoted) or `cpp:ns::f` (bpftrace's language
+ * prefix) match the demangled name, whole or without its parameter list,
+ * wildcards included; a plain name that no symbol has also tries that
+ * (`f` for f(int) and f()). Each attach point is resolved to
  * a file offset while compiling and attached with
  * bpf_program__attach_uprobe_opts(); -p PID / -c CMD attach to that process
  * only (the kernel filters by its memory map). The context is pt_regs
@@ -64,6 +68,35 @@ static bool parse_num(const char *str, uint64_t *v)
 	return !*end && !errno;
 }
 
+/* A demangled name without its parameter list: "ns::f(int) const" -> "ns::f". */
+static const char *base_name(const char *shown, char *buf, size_t len)
+{
+	const char *paren = strchr(shown, '(');
+
+	if (!paren || (size_t)(paren - shown) >= len)
+		return shown;
+	memcpy(buf, shown, (size_t)(paren - shown));
+	buf[paren - shown] = '\0';
+	return buf;
+}
+
+/* Does a function match a demangled-name pattern (whole, or its base name)? */
+static bool cpp_match(const char *pat, const struct usym *sym)
+{
+	const char *shown = usyms_name(sym);
+	char base[1024];
+
+	if (!strcmp(shown, sym->name))
+		return !fnmatch(pat, shown, 0); /* not a C++ name */
+	return !fnmatch(pat, shown, 0) || !fnmatch(pat, base_name(shown, base, sizeof(base)), 0);
+}
+
+/* The name `func` shows: demangled unless config cpp_demangle is off. */
+static const char *func_label(struct sema *s, const struct usym *sym)
+{
+	return s->res->config.cpp_demangle ? usyms_name(sym) : sym->name;
+}
+
 /* Names of the functions, for "did you mean" (malloc'ed array). */
 static const char **func_names(const struct usym_elf *e)
 {
@@ -82,23 +115,48 @@ static const char **func_names(const struct usym_elf *e)
 static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec, bool ret)
 {
 	const char *kind = ret ? "uretprobe" : "uprobe";
-	const char *first = strchr(spec, ':'), *last = strrchr(spec, ':');
+	const char *first = strchr(spec, ':'), *last = strrchr(spec, ':'), *q;
 	char target[PATH_MAX], path[PATH_MAX], func[512];
 	const struct usym *syms, *sym;
 	struct usym_elf *e;
 	uint64_t v;
 	int err = 0, n, i, added = 0;
+	bool cpp = false; /* match demangled names ("..." or cpp:) */
+	size_t flen;
 	char *plus;
 
+	/* BINARY ends before a quoted function, before cpp:, else at the last ':' */
+	if (first && (q = strstr(first + 1, ":\"")) && q > first + 1) {
+		last = q;
+		cpp = true;
+	} else if (first && (q = strstr(first + 1, ":cpp:")) && q > first + 1) {
+		last = q + 4;
+		cpp = true;
+	}
 	if (!first || first == last || last == first + 1 || !last[1] ||
 	    (size_t)(last - first - 1) >= sizeof(target) || strlen(last + 1) >= sizeof(func)) {
 		sema_error(s, ap->loc, "invalid %s '%s': expected %s:BINARY:FUNCTION", kind, spec,
 			   kind);
 		return -1;
 	}
-	memcpy(target, first + 1, (size_t)(last - first - 1));
-	target[last - first - 1] = '\0';
-	strcpy(func, last + 1);
+	if (cpp && last[1] == '"') {
+		memcpy(target, first + 1, (size_t)(last - first - 1));
+		target[last - first - 1] = '\0';
+		strcpy(func, last + 2);
+		flen = strlen(func);
+		if (!flen || func[flen - 1] != '"') {
+			sema_error(s, ap->loc, "invalid %s '%s': unterminated quoted function name",
+				   kind, spec);
+			return -1;
+		}
+		func[flen - 1] = '\0';
+	} else {
+		size_t tlen = (size_t)(last - first - 1) - (cpp ? 4 : 0);
+
+		memcpy(target, first + 1, tlen);
+		target[tlen] = '\0';
+		strcpy(func, last + 1);
+	}
 	if (strpbrk(target, "*?[")) {
 		sema_error(s, ap->loc, "invalid %s '%s': wildcards in the binary are not supported",
 			   kind, spec);
@@ -118,6 +176,9 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 		return -1;
 	}
 	syms = usyms_elf_syms(e, &n);
+
+	if (cpp)
+		goto demangled;
 
 	/* an address in the ELF file */
 	if (parse_num(func, &v)) {
@@ -157,6 +218,12 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 		int64_t off;
 
 		sym = usyms_elf_find(e, func);
+		if ((!sym || !sym->is_func) && !plus) {
+			/* perhaps a C++ function's name without its parameters */
+			cpp = true;
+			goto demangled;
+		}
+	not_found:
 		if (!sym || !sym->is_func) {
 			const char **names = func_names(e);
 			const char *sug = names ? diag_suggest(func, names) : NULL;
@@ -178,26 +245,35 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 				   path);
 			return -1;
 		}
-		add_point(s, ap, ret, path, e, func,
+		add_point(s, ap, ret, path, e, func_label(s, sym),
 			  plus ? arena_printf(s->arena, "%s+%llu", func, (unsigned long long)v)
 			       : func,
 			  sym->addr + v, off);
 		return 0;
 	}
+demangled:
+	/* a wildcard, or a C++ name (demangled): one program per address; the
+	 * attach point is spelled with the symbol's own (mangled) name */
 	for (i = 0; i < n; i++) {
 		int64_t off;
 
-		if (!syms[i].is_func || fnmatch(func, syms[i].name, 0))
+		if (!syms[i].is_func ||
+		    (cpp ? !cpp_match(func, &syms[i]) : fnmatch(func, syms[i].name, 0) != 0))
 			continue;
 		/* aliases share an address: attach once */
 		if (i && syms[i - 1].addr == syms[i].addr && syms[i - 1].is_func &&
-		    !fnmatch(func, syms[i - 1].name, 0))
+		    (cpp ? cpp_match(func, &syms[i - 1]) : !fnmatch(func, syms[i - 1].name, 0)))
 			continue;
 		off = usyms_elf_offset(e, syms[i].addr, true);
 		if (off < 0)
 			continue;
-		add_point(s, ap, ret, path, e, syms[i].name, syms[i].name, syms[i].addr, off);
+		add_point(s, ap, ret, path, e, func_label(s, &syms[i]), syms[i].name, syms[i].addr,
+			  off);
 		added++;
+	}
+	if (!added && !strpbrk(func, "*?[") && !strstr(spec, ":cpp:") && !strstr(spec, ":\"")) {
+		sym = NULL;
+		goto not_found; /* a plain name: no such function */
 	}
 	if (!added) {
 		sema_error(s, ap->loc, "no function in '%s' matches '%s'", path, func);
