@@ -132,10 +132,10 @@ struct probe_ops {
 	/* test:NAME: run once each by the runtime under --test (never otherwise);
 	 * a non-zero `return` value fails the test. */
 	bool is_test;
-	/* With -p PID (or -c CMD), the program returns at once unless the current
-	 * task belongs to that process (tgid): for probes that fire in any
-	 * process (tracepoints, kprobes, perf events); not for uprobes (attached
-	 * to the process) nor begin/end/interval. */
+	/* With -p PID, the program returns at once unless the current task
+	 * belongs to that process (tgid): for probes that fire in any process
+	 * (tracepoints, kprobes, perf events); not for uprobes (attached to the
+	 * process) nor begin/end/interval. -c does not filter (as bpftrace). */
 	bool pid_filter;
 };
 
