@@ -17,7 +17,7 @@ _hawk()
 
 	case $prev in
 	-f)
-		COMPREPLY=($(compgen -W "text json" -- "$cur"))
+		COMPREPLY=($(compgen -W "text json folded" -- "$cur"))
 		return
 		;;
 	-B)
