@@ -669,8 +669,14 @@ int main(int argc, char **argv)
 
 	if (a.list) {
 		/* -l -e: the probes the program attaches, expanded, in order */
-		for (int i = 0; i < res.nprobes; i++)
-			printf("%s\n", res.probes[i]->spec);
+		for (int i = 0; i < res.nprobes; i++) {
+			const struct res_probe *p = res.probes[i];
+			bool special = p->ops && (p->ops->is_begin || p->ops->is_end);
+
+			if (!a.probe_filter || special ||
+			    regexec(&a.probe_filter_re, p->spec, 0, NULL, 0) == 0)
+				printf("%s\n", p->spec);
+		}
 		status = 0;
 		goto out;
 	}
@@ -742,6 +748,7 @@ int main(int argc, char **argv)
 		.debug_libbpf = a.debug_libbpf,
 		.src = &src,
 		.colour = colour,
+		.probe_filter = a.probe_filter ? &a.probe_filter_re : NULL,
 	};
 	status = rt_run(&res, elf, elf_len, &ro);
 	if (out != stdout && fclose(out)) {
