@@ -818,6 +818,20 @@ static void probe(struct pr *p, const struct ast_node *n)
 	for (ap = n->body; ap; ap = ap->next)
 		width += (ap->name ? strlen(ap->name) + 1 : 0) + strlen(ap->str) +
 			 (ap->next ? 2 : 0);
+	if (n->pred && n->body && n->body->next && width + 2 <= LINE_WIDTH) {
+		/* the predicate counts too: measure it (comments stay where they are) */
+		struct pr m = *p;
+		char *buf = NULL;
+		size_t len = 0;
+
+		m.f = open_memstream(&buf, &len);
+		if (m.f) {
+			predicate(&m, n->pred);
+			fclose(m.f);
+			width += len + 1;
+		}
+		free(buf);
+	}
 	split = n->body && n->body->next && width + 2 > LINE_WIDTH;
 	for (ap = n->body; ap; ap = ap->next) {
 		attach_text(p, ap);

@@ -242,6 +242,11 @@ static const struct {
 	 "tracepoint:syscalls:sys_enter_openat,\ntracepoint:syscalls:sys_enter_open,\n"
 	 "tracepoint:syscalls:sys_enter_openat2\n/pid/ {}\n"},
 	{"kprobe:a,kprobe:b{}", "kprobe:a, kprobe:b {}\n"},
+	/* the attach points fit, the predicate does not */
+	{"tracepoint:syscalls:sys_enter_openat, tracepoint:syscalls:sys_enter_openat2 "
+	 "/comm == \"x\"/ {}",
+	 "tracepoint:syscalls:sys_enter_openat,\ntracepoint:syscalls:sys_enter_openat2\n"
+	 "/comm == \"x\"/ {}\n"},
 	{"BEGIN{$x=(1+2)*3;$y=1+(2*3);$z=-(-1);$w=$a?$b:$c}",
 	 "BEGIN {\n  $x = (1 + 2) * 3;\n  $y = 1 + 2 * 3;\n  $z = -(-1);\n  $w = $a ? $b : "
 	 "$c;\n}\n"},
