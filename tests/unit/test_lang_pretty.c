@@ -267,6 +267,65 @@ static const struct {
 	{"kprobe:f / *(uint8*)arg0/{}", "kprobe:f / *(uint8 *)arg0/ {}\n"},
 };
 
+/* Deterministic token soup inside a probe: every one that parses must
+ * round-trip (precedence, unary operators that would glue, statements that
+ * would start with `if` or `{`, comments between any tokens). */
+static uint64_t rng = 0x2545f4914f6cdd1dULL;
+
+static uint32_t rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+static int soup(int tries)
+{
+	static const char *const toks[] = {
+		"$a",	   "$b",    "@m",      "@m[1]",	     "1",  "0x2",     "\"s\"",
+		"pid",	   "f($a)", "+",       "-",	     "*",  "/",	      "%",
+		"<<",	   ">>",    "&",       "|",	     "^",  "&&",      "||",
+		"==",	   "!=",    "<",       ">",	     "<=", ">=",      "!",
+		"~",	   "-",	    "-",       "&",	     "*",  "++",      "--",
+		"(",	   ")",	    "(",       ")",	     "?",  ":",	      ".x",
+		"->y",	   "[0]",   "(uint8)", "(uint64 *)", ",",  "{",	      "}",
+		"if ($a)", "else",  ";",       "=",	     "+=", "/* c */", "// c\n",
+		"\n\n",	   "(1,)",  "(x = 1)", "sizeof($a)",
+	};
+	int parsed = 0;
+
+	for (int t = 0; t < tries; t++) {
+		char text[512];
+		size_t len = (size_t)snprintf(text, sizeof(text), "BEGIN { ");
+		int n = 1 + (int)rnd(9);
+
+		for (int i = 0; i < n && len + 32 < sizeof(text); i++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "%s ",
+						toks[rnd(sizeof(toks) / sizeof(toks[0]))]);
+		snprintf(text + len, sizeof(text) - len, "}");
+		/* only the ones that parse: the others are the fuzz test's business */
+		struct arena a;
+		struct source_set s;
+		struct diag_set d;
+		int id;
+		bool ok;
+
+		arena_init(&a);
+		source_init(&s, &a);
+		diag_init(&d, &s);
+		id = source_add(&s, "soup", text, strlen(text));
+		ok = parse_program(&a, &s, id, &d) && !d.nerrors;
+		diag_free(&d);
+		arena_free(&a);
+		if (!ok)
+			continue;
+		parsed++;
+		roundtrip(text, text);
+	}
+	return parsed;
+}
+
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -317,5 +376,6 @@ int main(void)
 		globfree(&g);
 	}
 	printf("%d installed tool scripts formatted\n", tools);
+	printf("%d token soups parsed and formatted\n", soup(200000));
 	return check_done();
 }
