@@ -182,6 +182,23 @@ void lex_str_append(struct lexer_state *ls, const char *s, size_t n)
 	ls->slen += n;
 }
 
+void lex_comment(struct lexer_state *ls, struct lex_pos start)
+{
+	struct ast_comment *c;
+
+	if (!ls->keep_comments)
+		return;
+	c = ARENA_NEW(ls->arena, struct ast_comment);
+	c->loc = lex_loc_from(ls, start);
+	c->text = ls->sf->text + start.off;
+	c->len = (uint32_t)(ls->pos.off - start.off);
+	if (ls->comments_tail)
+		ls->comments_tail->next = c;
+	else
+		ls->comments = c;
+	ls->comments_tail = c;
+}
+
 /* ---------------- words ---------------- */
 
 static bool word_is(const char *s, size_t len, const char *w)
@@ -418,6 +435,12 @@ struct ast_node *lex_number(struct lexer_state *ls, const char *text, size_t len
 struct ast_node *parse_program(struct arena *a, struct source_set *src, int file,
 			       struct diag_set *d)
 {
+	return parse_program_comments(a, src, file, d, NULL);
+}
+
+struct ast_node *parse_program_comments(struct arena *a, struct source_set *src, int file,
+					struct diag_set *d, struct ast_comment **comments)
+{
 	const struct source_file *sf = source_get(src, file);
 	struct lexer_state ls;
 	struct parse_ctx pc;
@@ -425,6 +448,8 @@ struct ast_node *parse_program(struct arena *a, struct source_set *src, int file
 	yyscan_t scanner;
 	int errors = d->nerrors, rc;
 
+	if (comments)
+		*comments = NULL;
 	if (!sf) {
 		diag_error_noloc(d, "no source file %d", file);
 		return NULL;
@@ -440,6 +465,7 @@ struct ast_node *parse_program(struct arena *a, struct source_set *src, int file
 	ls.file = file;
 	ls.pos.line = ls.pos.col = 1;
 	ls.prev = ls.lastc = ls.pos;
+	ls.keep_comments = comments != NULL;
 	memset(&pc, 0, sizeof(pc));
 	pc.arena = a;
 	pc.diag = d;
@@ -456,6 +482,8 @@ struct ast_node *parse_program(struct arena *a, struct source_set *src, int file
 	yy_delete_buffer(buf, scanner);
 	yylex_destroy(scanner);
 	free(ls.sbuf);
+	if (comments)
+		*comments = ls.comments;
 
 	if (rc != 0 && d->nerrors == errors)
 		diag_error_noloc(d, "%s: parse failed", sf->name);

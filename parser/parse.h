@@ -16,5 +16,9 @@ struct arena;
 
 struct ast_node *parse_program(struct arena *a, struct source_set *src, int file,
 			       struct diag_set *d);
+/* The same, also collecting the source's comments (arena memory, source
+ * order) into *comments: what the formatter needs to keep them. */
+struct ast_node *parse_program_comments(struct arena *a, struct source_set *src, int file,
+					struct diag_set *d, struct ast_comment **comments);
 
 #endif

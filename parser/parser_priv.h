@@ -43,6 +43,8 @@ struct lexer_state {
 	bool ctypedef;		  /* the C definition is a typedef (ends at ';') */
 	size_t cdef_end;	  /* offset just past the C definition so far */
 	struct lex_pos cdef_last; /* its last character */
+	bool keep_comments;	  /* collect comments (for the formatter) */
+	struct ast_comment *comments, *comments_tail;
 };
 
 /* The parser's state (bison parse-param). */
@@ -98,6 +100,9 @@ bool lex_typedef_like(const char *s, size_t len);
 void lex_str_append(struct lexer_state *ls, const char *s, size_t n);
 /* An AST_ATTACH for the text of an attach point ("name=" split off). */
 struct ast_node *lex_attach(struct lexer_state *ls, const char *text, size_t len, struct loc loc);
+/* Records the comment from `start` to the last character scanned, if
+ * comments are being kept. */
+void lex_comment(struct lexer_state *ls, struct lex_pos start);
 /* The length of the identifier at the start of s. */
 size_t lex_ident_len(const char *s, size_t len);
 

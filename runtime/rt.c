@@ -1159,6 +1159,33 @@ static int run_special(struct rt *rt, bool begin)
 	return 0;
 }
 
+/* --probe-filter: marks the probes whose spec the regex does not match as
+ * unloaded (BEGIN and END are never filtered). */
+static int filter_probes(struct rt *rt)
+{
+	const struct resources *res = rt->res;
+	int kept = 0;
+
+	if (!rt->unloaded && !(rt->unloaded = calloc((size_t)res->nprobes, sizeof(bool))))
+		return -ENOMEM;
+	for (int i = 0; i < res->nprobes; i++) {
+		const struct res_probe *p = res->probes[i];
+
+		if (p->ops && (p->ops->is_begin || p->ops->is_end))
+			continue;
+		if (p->spec && regexec(rt->opt->probe_filter, p->spec, 0, NULL, 0) == 0) {
+			kept++;
+		} else {
+			rt->unloaded[i] = true;
+			rt->nfiltered++;
+		}
+	}
+	if (!kept && rt->nfiltered)
+		fprintf(stderr,
+			"hawk: warning: --probe-filter matches none of the program's probes\n");
+	return 0;
+}
+
 /* --test: runs each test:NAME probe once, in declaration order, printing
  * what it prints, then "PASS NAME" or "FAIL NAME: why" and a summary line.
  * Returns the exit status: 1 when a test failed (or there were none). */
@@ -1173,7 +1200,7 @@ static int run_tests(struct rt *rt)
 		struct timespec t0, t1;
 		char why[128] = "";
 
-		if (!p->ops || !p->ops->is_test)
+		if (!p->ops || !p->ops->is_test || (rt->unloaded && rt->unloaded[i]))
 			continue;
 		LIBBPF_OPTS(bpf_test_run_opts, opts);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1211,7 +1238,8 @@ static int run_self(struct rt *rt, int sig)
 {
 	for (int i = 0; i < rt->res->nprobes; i++) {
 		const struct res_probe *p = rt->res->probes[i];
-		if (!p->ops || !p->ops->is_self || (int)p->period != sig)
+		if (!p->ops || !p->ops->is_self || (int)p->period != sig ||
+		    (rt->unloaded && rt->unloaded[i]))
 			continue;
 		LIBBPF_OPTS(bpf_test_run_opts, opts);
 		if (bpf_prog_test_run_opts(bpf_program__fd(probe_prog(rt, p)), &opts)) {
@@ -1484,6 +1512,10 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 		goto out;
 	}
 
+	/* --probe-filter: the other probes stay out of the object */
+	if (opt->probe_filter && filter_probes(rt))
+		goto out;
+
 	/* open, load (--dry-run: without the programs the kernel refuses) */
 	for (;;) {
 		bool retry;
@@ -1531,7 +1563,7 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 		goto out;
 	}
 	if (!opt->quiet && !sig_received)
-		out_attached(&rt->out, res->nprobes - rt->nskipped);
+		out_attached(&rt->out, res->nprobes - rt->nskipped - rt->nfiltered);
 
 	/* poll: the begin events first, then the ring buffer until a stop */
 	rt->phase = RT_PH_RUN;
