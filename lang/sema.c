@@ -961,12 +961,36 @@ static struct hk_type *resolve_type(struct sema *s, struct ast_node *ty)
 	return t;
 }
 
+/*
+ * sizeof(name) and offsetof(name, f) with a bare name: the scanner cannot
+ * tell a typedef's name from a value's, so a name that is a typedef of the
+ * script or of the kernel (and not a builtin) becomes the type operand.
+ */
+static void ident_as_type(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *id = n->lhs, *ty;
+
+	if (!id || id->kind != AST_IDENT)
+		return;
+	if (!(s->cdefs && cdecl_find(s->cdefs, id->name)) && !stdlib_type_name(id->name))
+		return;
+	ty = ARENA_NEW(s->arena, struct ast_node);
+	ty->kind = AST_TYPE;
+	ty->loc = id->loc;
+	ty->name = id->name;
+	n->vtype = ty;
+	n->lhs = NULL;
+}
+
 /* offsetof(struct X, a.b) or offsetof(expr, a.b): a constant (sema_data). */
 static struct hk_type *check_offsetof(struct sema *s, struct ast_node *n)
 {
-	struct hk_type *t = n->vtype ? resolve_type(s, n->vtype) : check_expr(s, n->lhs);
+	struct hk_type *t;
 	const char *p = n->str;
 	uint64_t off = 0;
+
+	ident_as_type(s, n);
+	t = n->vtype ? resolve_type(s, n->vtype) : check_expr(s, n->lhs);
 
 	if (!t || t->kind == TY_NONE)
 		return n->type = &ty_none;
@@ -1210,6 +1234,7 @@ static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
 		return n->type = ty_tuple(s->arena, el, names, cnt);
 	}
 	case AST_SIZEOF:
+		ident_as_type(s, n);
 		if (n->lhs) {
 			t = check_expr(s, n->lhs);
 			n->sema_data = (void *)(uintptr_t)t->size;

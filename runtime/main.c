@@ -524,7 +524,8 @@ int main(int argc, char **argv)
 	file = source_add(&src, name, a.prog_text ? a.prog_text : text, len);
 	free(text);
 
-	/* parse */
+	/* parse (`(name) - x` is a cast when name is a kernel typedef) */
+	parse_set_type_oracle(stdlib_type_name);
 	prog = parse_program(&arena, &src, file, &diag);
 	if (prog)
 		import_resolve(&arena, &src, prog, file, &diag);
