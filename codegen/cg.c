@@ -1134,15 +1134,22 @@ static LLVMValueRef cg_ternary(struct cg *cg, struct ast_node *n)
 /* `if (c) { a } else { b }` as a value: like ?: with blocks. */
 static LLVMValueRef cg_if_expr(struct cg *cg, struct ast_node *n)
 {
-	LLVMBasicBlockRef tb = cg_block(cg, "ifx_then"), eb = cg_block(cg, "ifx_else"),
-			  done = cg_block(cg, "ifx_done");
+	LLVMBasicBlockRef tb, eb, done;
 	const struct hk_type *t = n->type;
 	bool scalar = ty_is_scalar(t);
-	LLVMValueRef res = scalar ? entry_alloca(cg, 8) : cg_alloc(cg, t->size), v;
+	LLVMValueRef res, v;
 	struct ast_node *arm[2] = {n->then, n->els};
-	LLVMBasicBlockRef bb[2] = {tb, eb};
+	LLVMBasicBlockRef bb[2];
 	int i;
 
+	if (n->sema_id == 1 || n->sema_id == 2) /* known when compiling (sema) */
+		return cg_expr(cg, arm[n->sema_id - 1]);
+	tb = cg_block(cg, "ifx_then");
+	eb = cg_block(cg, "ifx_else");
+	done = cg_block(cg, "ifx_done");
+	res = scalar ? entry_alloca(cg, 8) : cg_alloc(cg, t->size);
+	bb[0] = tb;
+	bb[1] = eb;
 	LLVMBuildCondBr(cg->b, truthy(cg, cg_expr(cg, n->cond)), tb, eb);
 	for (i = 0; i < 2; i++) {
 		LLVMPositionBuilderAtEnd(cg->b, bb[i]);
@@ -1263,10 +1270,21 @@ LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
 
 static void cg_if(struct cg *cg, struct ast_node *n)
 {
-	LLVMBasicBlockRef tb = cg_block(cg, "if_then"),
-			  eb = n->els ? cg_block(cg, "if_else") : NULL,
-			  done = cg_block(cg, "if_done");
+	LLVMBasicBlockRef tb, eb, done;
 
+	if (n->sema_id == 1 || n->sema_id == 2) {
+		/* the condition was known when compiling (sema): only the live branch */
+		struct ast_node *live = n->sema_id == 1 ? n->then : n->els;
+
+		if (live && live->kind == AST_IF)
+			cg_if(cg, live);
+		else if (live)
+			cg_block_stmts(cg, live);
+		return;
+	}
+	tb = cg_block(cg, "if_then");
+	eb = n->els ? cg_block(cg, "if_else") : NULL;
+	done = cg_block(cg, "if_done");
 	LLVMBuildCondBr(cg->b, truthy(cg, cg_expr(cg, n->cond)), tb, eb ? eb : done);
 	LLVMPositionBuilderAtEnd(cg->b, tb);
 	cg_block_stmts(cg, n->then);

@@ -45,6 +45,9 @@ struct builtin_ops {
 	struct LLVMOpaqueValue *(*lower)(struct cg *cg, struct ast_node *n);
 	/* BI_AGG: the aggregation this function updates. */
 	const struct agg_ops *agg;
+	/* check() leaves the value, known when compiling, in n->sema_data
+	 * (is_str(x)...): an `if` on it keeps only its taken branch. */
+	bool constant;
 	/* Runtime: print an EV_OTHER event this module emitted. */
 	void (*event)(struct rt *rt, const struct res_event *ev, const void *data, uint32_t len);
 };

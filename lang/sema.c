@@ -187,11 +187,44 @@ static bool const_eval(struct sema *s, struct ast_node *n, int64_t *v)
 		case '^':
 			*v = a ^ b;
 			return true;
+		case TOK_EQ:
+			*v = a == b;
+			return true;
+		case TOK_NE:
+			*v = a != b;
+			return true;
+		case TOK_LAND:
+			*v = a && b;
+			return true;
+		case TOK_LOR:
+			*v = a || b;
+			return true;
+		}
+		return false;
+	case AST_CALL:
+		/* is_str(x)...: answered when checked (builtin_ops.constant) */
+		if (n->sema_builtin && n->sema_builtin->constant && n->type &&
+		    n->type->kind != TY_NONE) {
+			*v = (int64_t)(intptr_t)n->sema_data;
+			return true;
 		}
 		return false;
 	default:
 		return false;
 	}
+}
+
+/* Whether c asks a compile-time type question (is_str(x)...): such an `if`
+ * checks and generates only its taken branch. */
+static bool asks_type(const struct ast_node *c)
+{
+	if (!c)
+		return false;
+	if (c->kind == AST_CALL)
+		return c->sema_builtin && c->sema_builtin->constant;
+	if (c->kind == AST_UNOP || c->kind == AST_BINOP)
+		return asks_type(c->lhs) || asks_type(c->rhs);
+	return false;
 }
 
 int sema_const_int(struct sema *s, struct ast_node *n, int64_t *v)
@@ -1287,6 +1320,7 @@ static struct hk_type *check_block_expr(struct sema *s, struct ast_node *n)
 static struct hk_type *check_if_expr(struct sema *s, struct ast_node *n)
 {
 	struct hk_type *c = check_expr(s, n->cond), *a, *b;
+	int64_t v;
 
 	if (c->kind != TY_NONE && !ty_is_scalar(c))
 		sema_error(s, n->cond->loc,
@@ -1295,6 +1329,14 @@ static struct hk_type *check_if_expr(struct sema *s, struct ast_node *n)
 	if (!n->els) {
 		sema_error(s, n->loc, "an if expression needs an else branch");
 		return n->type = &ty_none;
+	}
+	if (asks_type(n->cond) && const_eval(s, n->cond, &v)) {
+		/* known when compiling: only the taken arm is checked (sema_id 1 or 2) */
+		n->sema_id = v ? 1 : 2;
+		n->type = check_expr(s, v ? n->then : n->els);
+		if (n->type->kind == TY_INT)
+			n->type = ty_int(8, n->type->is_signed);
+		return n->type;
 	}
 	a = check_expr(s, n->then);
 	b = check_expr(s, n->els);
@@ -1509,6 +1551,17 @@ static void check_stmt(struct sema *s, struct ast_node *n)
 	}
 	case AST_IF:
 		check_cond(s, n->cond);
+		if (asks_type(n->cond) && const_eval(s, n->cond, &v)) {
+			/* sema_id: 1 only `then` is live, 2 only `els` */
+			n->sema_id = v ? 1 : 2;
+			if (v)
+				check_block(s, n->then, true);
+			else if (n->els && n->els->kind == AST_IF)
+				check_stmt(s, n->els);
+			else if (n->els)
+				check_block(s, n->els, true);
+			break;
+		}
 		check_block(s, n->then, true);
 		if (n->els) {
 			if (n->els->kind == AST_IF)
