@@ -723,6 +723,24 @@ static bool is_string_like(const struct hk_type *t)
 	return t->kind == TY_STRING;
 }
 
+/* Tuples compare with == and != field by field: strings with strings,
+ * scalars with scalars, tuples with tuples. */
+static bool tuples_comparable(const struct hk_type *l, const struct hk_type *r)
+{
+	int i;
+
+	if (l->kind != TY_TUPLE || r->kind != TY_TUPLE || l->nfields != r->nfields)
+		return false;
+	for (i = 0; i < l->nfields; i++) {
+		const struct hk_type *a = l->fields[i].type, *b = r->fields[i].type;
+
+		if (!((a->kind == TY_STRING && b->kind == TY_STRING) ||
+		      (ty_is_scalar(a) && ty_is_scalar(b)) || tuples_comparable(a, b)))
+			return false;
+	}
+	return true;
+}
+
 static struct hk_type *check_binop(struct sema *s, struct ast_node *n)
 {
 	struct hk_type *l = check_expr(s, n->lhs), *r = check_expr(s, n->rhs);
@@ -748,6 +766,8 @@ static struct hk_type *check_binop(struct sema *s, struct ast_node *n)
 		if (is_string_like(l) && is_string_like(r))
 			return n->type = &ty_bool;
 		if (ty_is_scalar(l) && ty_is_scalar(r))
+			return n->type = &ty_bool;
+		if ((n->op == TOK_EQ || n->op == TOK_NE) && tuples_comparable(l, r))
 			return n->type = &ty_bool;
 		sema_error(s, n->loc, "cannot compare %s with %s", ty_name(s->arena, l),
 			   ty_name(s->arena, r));
@@ -859,6 +879,8 @@ static struct hk_type *check_incdec(struct sema *s, struct ast_node *n)
 		l->type = m->value;
 		t = m->value;
 	}
+	if (t && t->kind == TY_PTR && l->kind == AST_VAR)
+		return n->type = t; /* `$p++` steps over one element */
 	if (!t || !ty_is_int(t) || t->kind == TY_BOOL) {
 		sema_error(s, n->loc, "'%s' needs an integer, not %s",
 			   n->op == TOK_INC ? "++" : "--", ty_name(s->arena, t));
@@ -949,6 +971,14 @@ static struct hk_type *resolve_type(struct sema *s, struct ast_node *ty)
 			t = ty_int(ints[i].size, ints[i].sgn);
 	if (!t && !strcmp(ty->name, "bool"))
 		t = &ty_bool;
+	if (!t && !strcmp(ty->name, "void")) {
+		if (!ty->ival) {
+			sema_error(s, ty->loc,
+				   "type 'void' has no size: only a pointer to it can be used");
+			return NULL;
+		}
+		t = &ty_voidptr_target;
+	}
 	if (!t && !strcmp(ty->name, "string")) {
 		t = ty_string(s->arena, ty->uval ? (uint32_t)ty->uval : s->res->config.max_strlen);
 		sized = true;
@@ -1070,8 +1100,19 @@ static struct hk_type *check_cast(struct sema *s, struct ast_node *n)
 			to->as = from->as;
 		return n->type = to;
 	}
+	/* an integer's bytes as an array of integers (little-endian, the low
+	 * bytes when the array is smaller), and back */
+	if (to->kind == TY_ARRAY && to->elem->kind == TY_INT && from->kind == TY_INT &&
+	    to->size <= from->size)
+		return n->type = to;
+	if (to->kind == TY_INT && from->kind == TY_ARRAY && from->elem->kind == TY_INT &&
+	    from->size == to->size)
+		return n->type = to;
 	sema_error(s, n->loc, "cannot cast %s to %s", ty_name(s->arena, from),
 		   ty_name(s->arena, to));
+	if (to->kind == TY_ARRAY && from->kind == TY_INT)
+		sema_hint(s, "an integer converts to an array of at most its own size (%u bytes)",
+			  from->size);
 	if (to->kind == TY_STRUCT && ty_is_scalar(from))
 		sema_hint(s, "did you mean a pointer: (%s *)?", ty_name(s->arena, to));
 	return n->type = &ty_none;
@@ -1493,6 +1534,13 @@ static void check_stmt(struct sema *s, struct ast_node *n)
 {
 	int64_t v;
 
+	if (n->kind == AST_ASSIGN && n->op == '=' && n->lhs->kind == AST_IDENT &&
+	    !strcmp(n->lhs->name, "_")) {
+		/* `_ = expr;` evaluates expr and discards its value */
+		n->kind = AST_EXPR_STMT;
+		n->lhs = n->rhs;
+		n->rhs = NULL;
+	}
 	switch (n->kind) {
 	case AST_EXPR_STMT:
 		if (n->lhs->kind == AST_CALL)
