@@ -635,7 +635,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	/* parse */
+	/* parse (`(name) - x` is a cast when name is a kernel typedef) */
+	parse_set_type_oracle(stdlib_type_name);
 	prog = parse_program(&arena, &src, file, &diag);
 	if (prog)
 		import_resolve(&arena, &src, prog, file, &diag);

@@ -465,11 +465,20 @@ static void site_error(struct rt *rt, const struct res_event *ev, int64_t rc, ui
 static void report_helper_error(struct rt *rt, const struct res_event *ev, int64_t rc,
 				struct loc loc, const char *helper)
 {
+	const char *err = strerror((int)(rc < 0 ? -rc : rc));
+	char msg[256];
+
+	/* a failed read (-k) says what bpftrace says: "Failed to probe_read_user:
+	 * Bad address (-14)"; other helper errors (map full) their own text */
+	if (ev->site_in_payload)
+		snprintf(msg, sizeof(msg), "Failed to %s: %s (%lld)", helper, err, (long long)rc);
+	else
+		snprintf(msg, sizeof(msg), "%s", ev->fmt);
 	if (rt->out.format == OUT_JSON) {
 		fprintf(rt->out.f,
 			"{\"type\": \"helper_error\", \"msg\": \"%s\", \"helper\": \"%s\", "
 			"\"retcode\": %lld, \"line\": %d, \"col\": %d}\n",
-			ev->fmt, helper, (long long)rc, loc.first_line, loc.first_column);
+			msg, helper, (long long)rc, loc.first_line, loc.first_column);
 		return;
 	}
 	fflush(rt->out.f);
@@ -477,17 +486,17 @@ static void report_helper_error(struct rt *rt, const struct res_event *ev, int64
 		struct diag_set d;
 
 		diag_init(&d, (struct source_set *)rt->opt->src);
-		diag_warn(&d, loc, "%s", ev->fmt);
+		diag_warn(&d, loc, "%s", msg);
 		if (ev->hint)
 			diag_hint(&d, "%s", ev->hint);
-		diag_hint(&d, "helper %s returned %lld (%s)", helper, (long long)rc,
-			  strerror((int)(rc < 0 ? -rc : rc)));
+		if (!ev->site_in_payload)
+			diag_hint(&d, "helper %s returned %lld (%s)", helper, (long long)rc, err);
 		diag_render(&d, stderr, rt->opt->colour);
 		diag_free(&d);
 	} else {
 		fprintf(stderr, "%s:%d:%d: warning: %s (helper %s returned %lld)\n",
 			rt->opt->source_name ? rt->opt->source_name : "stdin", loc.first_line,
-			loc.first_column, ev->fmt, helper, (long long)rc);
+			loc.first_column, msg, helper, (long long)rc);
 	}
 }
 
