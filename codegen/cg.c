@@ -1358,7 +1358,12 @@ static void cg_loop(struct cg *cg, struct ast_node *n)
 		return;
 	}
 	if (n->kind == AST_FOR_RANGE) {
-		slot = var_slot(cg, n->lhs->sema_var);
+		/* The counter lives on the stack, apart from $i (which may live
+		 * in the scratch map, whose contents the verifier does not
+		 * track: it would see no progress and call the loop infinite);
+		 * $i gets a copy at the top of each iteration, so assigning to
+		 * it in the body does not change the iteration. */
+		slot = entry_alloca(cg, 8);
 		LLVMBuildStore(cg->b, cg_expr(cg, n->cond), slot);
 		hi = cg_expr(cg, n->rhs);
 	}
@@ -1372,6 +1377,9 @@ static void cg_loop(struct cg *cg, struct ast_node *n)
 					      LLVMBuildLoad2(cg->b, cg->i64, slot, ""), hi, ""),
 				body, done);
 	LLVMPositionBuilderAtEnd(cg->b, body);
+	if (slot)
+		LLVMBuildStore(cg->b, LLVMBuildLoad2(cg->b, cg->i64, slot, ""),
+			       var_slot(cg, n->lhs->sema_var));
 	cg->brk[cg->nloops] = done;
 	cg->cont[cg->nloops] = step;
 	cg->nloops++;
