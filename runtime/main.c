@@ -3,6 +3,7 @@
  *
  *   read program -> parse_program -> sema_run -> cg_program -> rt_run
  *
+ * (--fmt stops after the parser: run_fmt prints the program formatted.)
  * Usage errors (unknown options, missing or bad values) print one line and
  * "Try 'hawk --help'." on stderr and exit 2; compile errors are rendered
  * diagnostics and exit 1; a run exits with exit()'s code, 0, or 1 on errors.
