@@ -479,6 +479,10 @@ static void dump(FILE *f, const struct ast_node *n)
 		break;
 	case AST_TYPE:
 		fprintf(f, "(type %s", str_or(n->name));
+		if (n->lhs) {
+			fputc(' ', f);
+			dump(f, n->lhs);
+		}
 		if (n->ival > 0)
 			fputc(' ', f);
 		for (i = 0; i < n->ival; i++)

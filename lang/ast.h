@@ -81,7 +81,7 @@ enum ast_kind {
 	AST_OFFSETOF,	/* offsetof(vtype, str) with str the (dotted) member path */
 	AST_TYPE, /* a type written in the source: name ("uint32", "string", "struct task_struct",
 		     "int8"...); ival: pointer depth; uval: array length or string/buffer size
-		     (0 if none) */
+		     (0 if none); name "typeof" with lhs: the type of that expression */
 };
 
 /* Token codes shared by the parser and the AST for two-character operators. */

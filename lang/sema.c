@@ -968,7 +968,14 @@ static struct hk_type *resolve_type(struct sema *s, struct ast_node *ty)
 	size_t i;
 	int64_t d;
 
-	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+	if (ty->lhs) {
+		/* typeof(expr): checked for its type, never evaluated */
+		t = check_expr(s, ty->lhs);
+		if (t->kind == TY_NONE)
+			return NULL;
+		sized = true;
+	}
+	for (i = 0; !t && i < sizeof(ints) / sizeof(ints[0]); i++)
 		if (!strcmp(ty->name, ints[i].name))
 			t = ty_int(ints[i].size, ints[i].sgn);
 	if (!t && !strcmp(ty->name, "bool"))

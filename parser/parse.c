@@ -224,6 +224,7 @@ int lex_keyword(const char *s, size_t len)
 		{"import", T_IMPORT},
 		{"sizeof", T_SIZEOF},
 		{"offsetof", T_OFFSETOF},
+		{"typeof", T_TYPEOF},
 		{"true", T_TRUE},
 		{"false", T_FALSE},
 		{"struct", T_STRUCT},

@@ -298,6 +298,7 @@ static void set_array_len(struct parse_ctx *pc, struct ast_node *t, struct ast_n
 %token T_IMPORT "'import'"
 %token T_SIZEOF "'sizeof'"
 %token T_OFFSETOF "'offsetof'"
+%token T_TYPEOF "'typeof'"
 %token T_TRUE "'true'"
 %token T_FALSE "'false'"
 %token T_STRUCT "'struct'"
@@ -1046,6 +1047,13 @@ type_base
 	| T_ENUM tname {
 		$$ = mk(pc, AST_TYPE, @$);
 		$$->name = arena_printf(pc->arena, "enum %s", $2);
+		parse_fin(pc, $$);
+	}
+	| T_TYPEOF '(' expr ')' {
+		/* the type of an expression (not evaluated) */
+		$$ = mk(pc, AST_TYPE, @$);
+		$$->name = "typeof";
+		$$->lhs = $3;
 		parse_fin(pc, $$);
 	}
 	;

@@ -40,6 +40,17 @@ static int print_check(struct sema *s, struct ast_node *n)
 	}
 	if (sema_expr(s, a)->kind == TY_NONE)
 		return -1;
+	if (a->type->kind == TY_PTR && a->type->elem && a->type->elem->is_ctx &&
+	    a->type->elem->kind == TY_STRUCT) {
+		/* print(args) prints the arguments (bpftrace 0.19+: args is a value) */
+		struct ast_node *d = ast_new(s->arena, AST_UNOP, a->loc);
+
+		d->op = '*';
+		d->lhs = a;
+		n->body = a = d;
+		if (sema_expr(s, a)->kind == TY_NONE)
+			return -1;
+	}
 	ev = sema_add_event(s, EV_PRINT_VALUE, &std_print, n);
 	if (ev)
 		std_event_layout(s, ev, a);

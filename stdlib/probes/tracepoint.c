@@ -21,6 +21,83 @@
 
 STD_PROBE(tracepoint);
 
+/*
+ * The size and sign of a declared C integer type ("int", "unsigned short",
+ * "pid_t"...), qualifiers and spaces ignored; 0 when it is not one. Syscall
+ * tracepoints store every argument in 8 bytes with signed:0, but `int dfd`
+ * reads as an int (-100, not 4294967196), as bpftrace reads it.
+ */
+static int c_int_type(const char *decl, size_t len, bool *sgn)
+{
+	static const struct {
+		const char *name;
+		int size;
+		bool sgn;
+	} tab[] = {
+		{"int", 4, 1},
+		{"signed int", 4, 1},
+		{"signed", 4, 1},
+		{"unsigned int", 4, 0},
+		{"unsigned", 4, 0},
+		{"short", 2, 1},
+		{"short int", 2, 1},
+		{"unsigned short", 2, 0},
+		{"char", 1, 1},
+		{"signed char", 1, 1},
+		{"unsigned char", 1, 0},
+		{"long", 8, 1},
+		{"long int", 8, 1},
+		{"unsigned long", 8, 0},
+		{"long long", 8, 1},
+		{"unsigned long long", 8, 0},
+		{"pid_t", 4, 1},
+		{"uid_t", 4, 0},
+		{"gid_t", 4, 0},
+		{"umode_t", 2, 0},
+		{"key_serial_t", 4, 1},
+		{"clockid_t", 4, 1},
+		{"qid_t", 4, 0},
+		{"size_t", 8, 0},
+		{"u8", 1, 0},
+		{"u16", 2, 0},
+		{"u32", 4, 0},
+		{"u64", 8, 0},
+		{"s8", 1, 1},
+		{"s16", 2, 1},
+		{"s32", 4, 1},
+		{"s64", 8, 1},
+		{"__u8", 1, 0},
+		{"__u16", 2, 0},
+		{"__u32", 4, 0},
+		{"__u64", 8, 0},
+		{"__s8", 1, 1},
+		{"__s16", 2, 1},
+		{"__s32", 4, 1},
+		{"__s64", 8, 1},
+	};
+	char t[64];
+	size_t i, n = 0;
+
+	for (i = 0; i < len && n + 1 < sizeof(t); i++) {
+		if (!strncmp(decl + i, "const ", 6) || !strncmp(decl + i, "volatile ", 9)) {
+			i += decl[i] == 'c' ? 5 : 8;
+			continue;
+		}
+		if (isspace((unsigned char)decl[i]) && (n == 0 || t[n - 1] == ' '))
+			continue;
+		t[n++] = isspace((unsigned char)decl[i]) ? ' ' : decl[i];
+	}
+	while (n && t[n - 1] == ' ')
+		n--;
+	t[n] = '\0';
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (!strcmp(t, tab[i].name)) {
+			*sgn = tab[i].sgn;
+			return tab[i].size;
+		}
+	return 0;
+}
+
 /* One field line: "field:const char * filename;	offset:24;	size:8;	signed:0;" */
 static int parse_field(struct sema *s, char *line, struct ty_field *f, bool user)
 {
@@ -83,7 +160,13 @@ static int parse_field(struct sema *s, char *line, struct ty_field *f, bool user
 	} else if (br && count && size % (int)count == 0 && (size / (int)count) <= 8) {
 		f->type = ty_array(s->arena, ty_int(size / (int)count, sgn), count);
 	} else if (size == 1 || size == 2 || size == 4 || size == 8) {
-		f->type = ty_int(size, sgn);
+		bool dsgn;
+		int dsize = c_int_type(decl, (size_t)(name - decl), &dsgn);
+
+		if (dsize && dsize <= size) /* the declared type, at the same offset */
+			f->type = ty_int(dsize, dsgn);
+		else
+			f->type = ty_int(size, sgn);
 	} else {
 		f->type = ty_array(s->arena, &ty_u8, (uint32_t)size);
 	}

@@ -323,6 +323,10 @@ static void test_casts_types(void)
 	BLOCK("let $s: string[16];", "(block (let (var $s) (type string[16])))");
 	BLOCK("let $b: buffer[8];", "(block (let (var $b) (type buffer[8])))");
 	BLOCK("let $i: inet;", "(block (let (var $i) (type inet)))");
+	BLOCK("let $x: typeof($a) = 1;", "(block (let (var $x) (type typeof (var $a)) (int 1)))");
+	EXPR("(typeof($a))1", "(cast (type typeof (var $a)) (int 1))");
+	EXPR("(typeof(comm) *)0", "(cast (type typeof (ident comm) *) (int 0))");
+	EXPR("sizeof(typeof(1 + 2))", "(sizeof (type typeof (+ (int 1) (int 2))))");
 }
 
 /* Fake kernel typedefs for the scanner's oracle. */
