@@ -69,12 +69,14 @@ med() { { grep -v nan "$1" || true; } | sort -n | awk '{ v[NR] = $1 } END { if (
 # from launch to the first stdout line equal to WANT (nan when WANT is empty),
 # and to the exit.
 run_once() {
-	local bin=$1 prog=$2 want=$3 t0 t1=0 t2 line
+	local bin=$1 prog=$2 want=$3 t0 t1=0 t2 line fd pid
 	t0=$(now_us)
-	coproc TRACER { exec "$bin" -e "$prog" 2>/dev/null; }
-	local pid=$TRACER_PID # set by coproc
+	# A process substitution rather than a coprocess: bash forgets a
+	# coprocess's fds as soon as it exits, and hawk can exit first.
+	exec {fd}< <(exec "$bin" -e "$prog" 2>/dev/null)
+	pid=$!
 	if [ -n "$want" ]; then
-		while IFS= read -r line <&"${TRACER[0]}"; do
+		while IFS= read -r line <&"$fd"; do
 			if [ "$line" = "$want" ]; then
 				t1=$(now_us)
 				break
@@ -82,8 +84,9 @@ run_once() {
 		done
 	fi
 	# Drain the rest so the tracer never blocks on a full pipe.
-	cat <&"${TRACER[0]}" >/dev/null || true
-	wait "$pid" || true
+	cat <&"$fd" >/dev/null || true
+	exec {fd}<&-
+	wait "$pid" 2>/dev/null || true
 	t2=$(now_us)
 	if [ -z "$want" ]; then
 		echo "nan $((t2 - t0))"
