@@ -671,8 +671,8 @@ def build_progs(dest):
             continue
         name = f[:-2]
         cmd = [cc, "-O2", "-g", "-o", os.path.join(dest, name), os.path.join(src_dir, f)]
-        if name not in ("uprobe_target", "usdt_target"):  # static unless a uprobe target
-            cmd.insert(1, "-static")
+        if name not in ("uprobe_target", "usdt_target", "uprobe_dwarf"):  # static unless
+            cmd.insert(1, "-static")                                      # a uprobe target
         if name == "tid_check":
             cmd.append("-pthread")
         if name == "uprobe_args":  # see CMakeLists.txt: PIE and not, with libhawkup.so
@@ -683,6 +683,9 @@ def build_progs(dest):
                 cmds.append([cc, "-O2", "-g"] + flags + ["-o", os.path.join(dest, out),
                             os.path.join(src_dir, f), "-L" + dest, "-lhawkup",
                             "-Wl,-rpath,$ORIGIN"])
+        elif name == "uprobe_dwarf":  # and a build without debug info (CMakeLists.txt)
+            cmds = [cmd, [cc, "-O2", "-g0", "-o", os.path.join(dest, name + "_nodebug"),
+                          os.path.join(src_dir, f)]]
         else:
             cmds = [cmd]
         for c in cmds:
