@@ -159,8 +159,7 @@ static const char *die_name(Dwarf_Die *die)
 
 static bool is_aggregate(int tag)
 {
-	return tag == DW_TAG_structure_type || tag == DW_TAG_union_type ||
-	       tag == DW_TAG_class_type;
+	return tag == DW_TAG_structure_type || tag == DW_TAG_union_type || tag == DW_TAG_class_type;
 }
 
 static bool is_float(Dwarf_Die *t)
@@ -179,7 +178,7 @@ struct conv {
 	struct {
 		Dwarf_Off off;
 		struct hk_type *t;
-	} *tab; /* open addressing, by DIE offset */
+	} * tab; /* open addressing, by DIE offset */
 	size_t cap, n;
 	int nstructs;
 };
@@ -311,8 +310,8 @@ static void members(struct conv *c, Dwarf_Die *die, uint64_t base, struct fieldv
 
 				if (!storage && type_of(&m, &mt) && peel(&mt, &pt))
 					storage = (uint64_t)dwarf_bytesize(&pt);
-				bits = base + loc * 8 + storage * 8 - udata(&m, DW_AT_bit_offset, 0) -
-				       bitsize;
+				bits = base + loc * 8 + storage * 8 -
+				       udata(&m, DW_AT_bit_offset, 0) - bitsize;
 			}
 		}
 		name = tag == DW_TAG_member ? die_name(&m) : NULL;
@@ -517,7 +516,7 @@ static const char *cname(struct sema *s, Dwarf_Die *t, int depth)
 		if (!type_of(t, &in))
 			return "void*";
 		return arena_printf(s->arena, "%s%s", cname(s, &in, depth + 1),
-				    tag == DW_TAG_pointer_type		 ? "*"
+				    tag == DW_TAG_pointer_type	   ? "*"
 				    : tag == DW_TAG_reference_type ? "&"
 								   : "&&");
 	case DW_TAG_structure_type:
@@ -525,9 +524,9 @@ static const char *cname(struct sema *s, Dwarf_Die *t, int depth)
 	case DW_TAG_union_type:
 	case DW_TAG_enumeration_type:
 		return arena_printf(s->arena, "%s %s",
-				    tag == DW_TAG_union_type	       ? "union"
+				    tag == DW_TAG_union_type	     ? "union"
 				    : tag == DW_TAG_enumeration_type ? "enum"
-				    : tag == DW_TAG_class_type       ? "class"
+				    : tag == DW_TAG_class_type	     ? "class"
 								     : "struct",
 				    n ? n : "<anonymous>");
 	case DW_TAG_const_type:
@@ -645,7 +644,8 @@ static bool has_float(Dwarf_Die *t, int depth)
 	do {
 		if (dwarf_tag(&m) != DW_TAG_member && dwarf_tag(&m) != DW_TAG_inheritance)
 			continue;
-		if (type_of(&m, &mt) && peel(&mt, &pt) && (is_float(&pt) || has_float(&pt, depth + 1)))
+		if (type_of(&m, &mt) && peel(&mt, &pt) &&
+		    (is_float(&pt) || has_float(&pt, depth + 1)))
 			return true;
 	} while (dwarf_siblingof(&m, &m) == 0);
 	return false;
@@ -805,7 +805,8 @@ int std_dwarf_line_addr(const char *path, const char *file, int line, int col, u
 		Dwarf_Files *fs;
 		size_t nf, k;
 
-		if (dwarf_offdie(f->dw, off + hsize, &cu) && dwarf_getsrcfiles(&cu, &fs, &nf) == 0) {
+		if (dwarf_offdie(f->dw, off + hsize, &cu) &&
+		    dwarf_getsrcfiles(&cu, &fs, &nf) == 0) {
 			for (k = 0; k < nf; k++) {
 				const char *src = dwarf_filesrc(fs, k, NULL, NULL);
 
@@ -826,15 +827,20 @@ int std_dwarf_line_addr(const char *path, const char *file, int line, int col, u
 		off = next;
 	}
 	if (!match) {
-		snprintf(err, errlen, "'%s' has no debug info for a source file '%s'", path, file);
+		snprintf(err, errlen, "no compilation unit of '%s' has the source file '%s'", path,
+			 file);
 		return -ENOENT;
 	}
+	/* the first row of the line that begins a statement (where a debugger
+	 * puts a breakpoint), else its first row */
 	if (dwarf_getsrclines(&mcu, &lines, &nlines) == 0) {
+		bool found = false;
+
 		for (i = 0; i < nlines; i++) {
 			Dwarf_Line *l = dwarf_onesrcline(lines, i);
 			const char *src;
 			int ln, lc;
-			bool end;
+			bool end, stmt;
 			Dwarf_Addr a;
 
 			if (!l || dwarf_lineno(l, &ln) || dwarf_linecol(l, &lc) || ln != line ||
@@ -843,9 +849,17 @@ int std_dwarf_line_addr(const char *path, const char *file, int line, int col, u
 			src = dwarf_linesrc(l, NULL, NULL);
 			if (!src || strcmp(src, match) || dwarf_lineaddr(l, &a))
 				continue;
-			*addr = a;
-			return 0;
+			if (!found) {
+				*addr = a;
+				found = true;
+			}
+			if (!dwarf_linebeginstatement(l, &stmt) && stmt) {
+				*addr = a;
+				return 0;
+			}
 		}
+		if (found)
+			return 0;
 	}
 	if (col)
 		snprintf(err, errlen, "no code in '%s' for %s:%d:%d (not a statement?)", path,

@@ -51,11 +51,10 @@ static void add_point(struct sema *s, struct ast_node *ap, bool ret, const char 
 	d->offset = (uint64_t)off;
 	d->vaddr = vaddr;
 	d->dyn = usyms_elf_is_dyn(e);
-	p = sema_add_probe(
-		s, ret ? &std_probe_uretprobe : &std_probe_uprobe,
-		arena_printf(s->arena, "%s:%s%s%s", ret ? "uretprobe" : "uprobe", path,
-			     *label == '@' ? "" : ":", label),
-		ap->loc);
+	p = sema_add_probe(s, ret ? &std_probe_uretprobe : &std_probe_uprobe,
+			   arena_printf(s->arena, "%s:%s%s%s", ret ? "uretprobe" : "uprobe", path,
+					*label == '@' ? "" : ":", label),
+			   ap->loc);
 	p->target = d->target;
 	p->func = d->fname;
 	p->section = ret ? "uretprobe" : "uprobe";
@@ -91,8 +90,8 @@ static const char **func_names(const struct usym_elf *e)
 }
 
 /* BINARY@FILE:LINE[:COL]: `target` starts BINARY, `at` is its '@'. */
-static int up_expand_line(struct sema *s, struct ast_node *ap, const char *spec,
-			  const char *target, const char *at, bool ret)
+static int up_expand_line(struct sema *s, struct ast_node *ap, const char *spec, const char *target,
+			  const char *at, bool ret)
 {
 	const char *kind = ret ? "uretprobe" : "uprobe";
 	char bin[PATH_MAX], path[PATH_MAX], file[PATH_MAX], err[2 * PATH_MAX + 128];
@@ -127,8 +126,8 @@ static int up_expand_line(struct sema *s, struct ast_node *ap, const char *spec,
 		return -1;
 	}
 	if (ret) {
-		sema_error(s, ap->loc,
-			   "uretprobe '%s': a return probe cannot be at a source line", spec);
+		sema_error(s, ap->loc, "uretprobe '%s': a return probe cannot be at a source line",
+			   spec);
 		sema_hint(s, "use uprobe:%.*s", (int)strlen(target), target);
 		return -1;
 	}
@@ -163,8 +162,8 @@ static int up_expand_line(struct sema *s, struct ast_node *ap, const char *spec,
 		return -1;
 	}
 	sym = usyms_elf_at(e, addr);
-	add_point(s, ap, ret, path, e, sym ? sym->name : "", arena_strdup(s->arena, at), addr,
-		  off, sym && sym->addr == addr);
+	add_point(s, ap, ret, path, e, sym ? sym->name : "", arena_strdup(s->arena, at), addr, off,
+		  sym && sym->addr == addr);
 	return 0;
 }
 
@@ -292,8 +291,7 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 		off = usyms_elf_offset(e, syms[i].addr, true);
 		if (off < 0)
 			continue;
-		add_point(s, ap, ret, path, e, syms[i].name, syms[i].name, syms[i].addr, off,
-			  true);
+		add_point(s, ap, ret, path, e, syms[i].name, syms[i].name, syms[i].addr, off, true);
 		added++;
 	}
 	if (!added) {
@@ -490,10 +488,9 @@ static LLVMValueRef up_lower_ident(struct cg *cg, struct res_probe *p, struct as
 	if (!strcmp(n->name, "retval") && n->type->kind == TY_INT && n->type->size < 8) {
 		LLVMValueRef v = load_reg(cg, 80);
 
-		v = LLVMBuildTrunc(cg->b, v,
-				   LLVMIntTypeInContext(LLVMGetTypeContext(cg->i64),
-							n->type->size * 8),
-				   "");
+		v = LLVMBuildTrunc(
+			cg->b, v,
+			LLVMIntTypeInContext(LLVMGetTypeContext(cg->i64), n->type->size * 8), "");
 		return cg_to_i64(cg, v, n->type);
 	}
 	return ptregs_lower_ident(cg, p, n);
