@@ -32,6 +32,7 @@
 #include <linux/bpf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 STD_PROBE(uprobe);
 STD_PROBE(uretprobe);
@@ -320,6 +321,31 @@ struct up_dwarf {
 	const struct dwarf_param **at; /* the parameter of each field of args */
 };
 
+/* Folds the binary's identity into the cache salt: the object compiled for
+ * its DWARF (args layout, retval type) must not serve a rebuilt binary. */
+static void salt_binary(struct sema *s, const char *path)
+{
+	uint64_t h = s->res->cache_salt ? s->res->cache_salt : 1469598103934665603ull;
+	uint64_t id[5] = {0};
+	const unsigned char *b;
+	struct stat st;
+	size_t i;
+
+	if (stat(path, &st) == 0) {
+		id[0] = st.st_dev;
+		id[1] = st.st_ino;
+		id[2] = (uint64_t)st.st_size;
+		id[3] = (uint64_t)st.st_mtim.tv_sec;
+		id[4] = (uint64_t)st.st_mtim.tv_nsec;
+	}
+	for (b = (const unsigned char *)path; *b; b++)
+		h = (h ^ *b) * 1099511628211ull;
+	b = (const unsigned char *)id;
+	for (i = 0; i < sizeof(id); i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	s->res->cache_salt = h;
+}
+
 /* The point's function from the binary's DWARF, looked up once. */
 static struct up_dwarf *point_dwarf(struct sema *s, struct ptregs_point *d)
 {
@@ -332,6 +358,7 @@ static struct up_dwarf *point_dwarf(struct sema *s, struct ptregs_point *d)
 		return u;
 	u = arena_alloc(s->arena, sizeof(*u));
 	d->dwarf = u;
+	salt_binary(s, d->target);
 	u->status = std_dwarf_func(s, d->target, d->fname, d->vaddr, &u->fn);
 	if (u->status)
 		return u;
@@ -422,8 +449,12 @@ static struct hk_type *retval_type(struct sema *s, struct ptregs_point *d)
 {
 	struct up_dwarf *u;
 
-	if (!d->entry || !std_dwarf_available(d->target))
+	if (!d->entry)
 		return &ty_u64;
+	if (!std_dwarf_available(d->target)) {
+		salt_binary(s, d->target); /* rebuilt with -g, retval gets a type */
+		return &ty_u64;
+	}
 	u = point_dwarf(s, d);
 	return u->status || !u->fn.ret ? &ty_u64 : u->fn.ret;
 }
