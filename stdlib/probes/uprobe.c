@@ -431,6 +431,13 @@ static int args_check(struct sema *s, struct res_probe *p, struct ast_node *n)
 			   d->target, d->fname);
 		return -1;
 	}
+	if (!u->args->nfields) {
+		sema_error(s, n->loc, "'args' of %s is empty: %s", u->fn.name,
+			   u->fn.nparams ? "hawk cannot read its parameters (floating-point or "
+					   "structs passed by value)"
+					 : "the function has no parameters");
+		return -1;
+	}
 	if (p != s->points[0] && n->type && n->type->kind == TY_STRUCT &&
 	    !same_args(n->type, u->args)) {
 		sema_error(s, n->loc,
