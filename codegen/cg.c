@@ -1506,6 +1506,38 @@ static void cg_block_stmts(struct cg *cg, struct ast_node *blk)
 
 /* ---- programs and the module ---------------------------------------------------------- */
 
+/* -p/-c: return unless the current task is of the traced process (its tgid,
+ * the upper half of bpf_get_current_pid_tgid()). The -c child's pid is in
+ * the "globals" map (offset 8), written before anything is attached. */
+static void cg_pid_filter(struct cg *cg)
+{
+	LLVMBasicBlockRef go = cg_block(cg, "pid_ok");
+	LLVMValueRef tgid =
+		LLVMBuildLShr(cg->b, cg_helper(cg, BPF_FUNC_get_current_pid_tgid, cg->i64, NULL, 0),
+			      cg_const(cg, 32), "tgid");
+	LLVMValueRef want;
+
+	if (cg->res->filter_pid > 0) {
+		want = cg_const(cg, (uint64_t)cg->res->filter_pid);
+	} else {
+		const struct res_map *g = cg_internal_map(cg, "globals");
+		LLVMValueRef key = cg_alloc(cg, 4), args[2], v;
+		LLVMBasicBlockRef found = cg_block(cg, "pid_globals");
+
+		if (!g)
+			return;
+		LLVMBuildStore(cg->b, LLVMConstInt(cg->i32, 0, 0), key);
+		args[0] = cg_map_ptr(cg, g);
+		args[1] = key;
+		v = cg_helper(cg, BPF_FUNC_map_lookup_elem, cg->ptr, args, 2);
+		LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, v, ""), cg->exit, found);
+		LLVMPositionBuilderAtEnd(cg->b, found);
+		want = LLVMBuildLoad2(cg->b, cg->i64, cg_gep(cg, v, 8), "cpid");
+	}
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, tgid, want, ""), go, cg->exit);
+	LLVMPositionBuilderAtEnd(cg->b, go);
+}
+
 static void cg_probe_program(struct cg *cg, struct ast_node *probe, struct res_probe *p)
 {
 	LLVMBasicBlockRef body;
@@ -1536,6 +1568,8 @@ static void cg_probe_program(struct cg *cg, struct ast_node *probe, struct res_p
 	LLVMPositionBuilderAtEnd(cg->b, cg->entry);
 	LLVMBuildBr(cg->b, body);
 	LLVMPositionBuilderAtEnd(cg->b, body);
+	if (p->ops->pid_filter && (cg->res->filter_pid > 0 || cg->res->filter_child))
+		cg_pid_filter(cg);
 	if (probe->pred) {
 		LLVMBasicBlockRef go = cg_block(cg, "pred_ok");
 

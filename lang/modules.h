@@ -132,12 +132,27 @@ struct probe_ops {
 	/* test:NAME: run once each by the runtime under --test (never otherwise);
 	 * a non-zero `return` value fails the test. */
 	bool is_test;
+	/* With -p PID (or -c CMD), the program returns at once unless the current
+	 * task belongs to that process (tgid): for probes that fire in any
+	 * process (tracepoints, kprobes, perf events); not for uprobes (attached
+	 * to the process) nor begin/end/interval. */
+	bool pid_filter;
 };
 
 /* The listing a module adds to (stdlib/list.c). */
 struct probe_list;
 bool probe_list_match(const struct probe_list *l, const char *name);
 bool probe_list_verbose(const struct probe_list *l);
+/* The pattern (its provider spelled as the module's name when it named one,
+ * "u:..." as "uprobe:..."), or NULL for everything; -p's pid (0: none). */
+const char *probe_list_pattern(const struct probe_list *l);
+int probe_list_pid(const struct probe_list *l);
+/* The pattern has a provider part and it matches ops's name: probes listed
+ * only when asked for by name (kretprobe, uprobe:BINARY) use this. */
+bool probe_list_names(const struct probe_list *l, const struct probe_ops *ops);
+/* Prints "error: ..." to stderr; hawk -l then exits with status 1. */
+void probe_list_error(struct probe_list *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Adds name with its -lv detail (NULL: none); both are copied. The caller
  * checked probe_list_match() (a probe may match under another spelling). */
 void probe_list_add(struct probe_list *l, const char *name, const char *detail);
@@ -149,8 +164,9 @@ const struct probe_ops *stdlib_probe(const char *name_or_alias);
 const char *const *stdlib_builtin_names(void);
 const char *const *stdlib_probe_names(void);
 /* -l/-lv: print the probes matching pattern (NULL: all), or with
- * "struct X"/"union X"/"enum X" that kernel type. Returns the exit status. */
-int stdlib_list_probes(FILE *out, const char *pattern, bool verbose);
+ * "struct X"/"union X"/"enum X" that kernel type; pid (-p, 0: none) adds the
+ * uprobes and usdt probes of that process's files. Returns the exit status. */
+int stdlib_list_probes(FILE *out, const char *pattern, bool verbose, int pid);
 
 /* Kernel types from the running kernel's BTF (stdlib/btf_types.c). `name` is
  * "struct X", "union X", "enum X" or a typedef or base type name ("pid_t",

@@ -233,6 +233,12 @@ struct res_probe *sema_add_probe(struct sema *s, const struct probe_ops *ops, co
 		memcpy(np, r->probes, sizeof(*np) * (size_t)r->nprobes);
 	np[r->nprobes++] = p;
 	r->probes = np;
+	if (ops->pid_filter && s->opt && s->opt->target_pid > 0)
+		r->filter_pid = s->opt->target_pid;
+	if (ops->pid_filter && s->opt && s->opt->has_child && !r->filter_child) {
+		r->filter_child = true;
+		sema_internal_map(s, "globals", "hawk_globals", RM_ARRAY, 4, 24, 1);
+	}
 	if (ops->is_begin)
 		r->nbegin++;
 	if (ops->is_end)

@@ -94,12 +94,15 @@ static void usage(FILE *f)
 	      "    --info         report the kernel's and the build's features\n"
 	      "    -v, --verbose  verbose messages (libbpf's warnings too)\n"
 	      "\n"
-	      "    -p, --pid PID  stop when PID exits; probes that take a pid use it\n"
-	      "    -c, --cmd CMD  run CMD once the probes are attached; stop when it exits\n"
+	      "    -p, --pid PID  trace only process PID (and with -l, list its uprobes/usdt);\n"
+	      "                   stop when it exits\n"
+	      "    -c, --cmd CMD  run CMD once the probes are attached, trace only it; stop\n"
+	      "                   when it exits\n"
 	      "\n"
 	      "    -o, --output FILE\n"
 	      "                   write the output to FILE\n"
-	      "    -f FORMAT      output format ('text', 'json')\n"
+	      "    -f FORMAT      output format ('text', 'json', 'folded': maps keyed by stacks\n"
+	      "                   as folded stacks, for flamegraph.pl)\n"
 	      "    -B MODE        output buffering mode ('line', 'full', 'none')\n"
 	      "    -q, --quiet    keep messages quiet\n"
 	      "    -k             report failed memory reads at run time (once per statement)\n"
@@ -271,9 +274,12 @@ static void parse_args(int argc, char **argv, struct args *a)
 				a->format = OUT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
 				a->format = OUT_JSON;
+			else if (strcmp(optarg, "folded") == 0)
+				a->format = OUT_FOLDED;
 			else
 				usage_error(
-					"invalid output format '%s' (expected 'text' or 'json')",
+					"invalid output format '%s' (expected 'text', 'json' or "
+					"'folded')",
 					optarg);
 			break;
 		case 'B':
@@ -374,7 +380,8 @@ static void parse_args(int argc, char **argv, struct args *a)
 		if (optind + 1 < argc)
 			usage_error("-l takes at most one pattern");
 		fflush(stdout);
-		exit(stdlib_list_probes(stdout, optind < argc ? argv[optind] : NULL, a->verbose));
+		exit(stdlib_list_probes(stdout, optind < argc ? argv[optind] : NULL, a->verbose,
+					a->pid));
 	}
 	if (!a->prog_text) {
 		if (optind >= argc) {
@@ -586,8 +593,10 @@ int main(int argc, char **argv)
 	if (use_cache) {
 		char flags[96];
 
-		snprintf(flags, sizeof(flags), "unsafe=%d child=%d k=%d salt=%llx", a.unsafe,
-			 a.cmd != NULL, a.warn_reads, (unsigned long long)res.cache_salt);
+		/* filter_pid: -p's pid is a constant in the code of filtered probes */
+		snprintf(flags, sizeof(flags), "unsafe=%d child=%d k=%d salt=%llx pid=%d", a.unsafe,
+			 a.cmd != NULL, a.warn_reads, (unsigned long long)res.cache_salt,
+			 res.filter_pid);
 		key = cache_key(&src, a.all, a.nall, flags);
 		if (cache_load(key, &elf, &elf_len, &scratch_size) == 0) {
 			cg_scratch_resource(&arena, &res, scratch_size);

@@ -471,29 +471,54 @@ static void fmt_resolved(struct sbuf *b, const struct out *o, const struct hk_ty
  * map keys by 4, elsewhere (printf, print) by 8. */
 static int stack_indent = 8;
 
+/* The name of frame i of stack d (type t) as flags (OUT_FRAME_*) ask, or
+ * NULL when it cannot be named. */
+static const char *stack_frame(const struct out *o, const struct hk_type *t, const uint8_t *d,
+			       uint32_t i, unsigned flags, char *buf, size_t len)
+{
+	uint64_t addr = read_uint(d + 8 + (size_t)i * 8, 8);
+	uint32_t pid = (uint32_t)read_uint(d + 4, 4);
+
+	if (t->as == AS_USER)
+		return o->uframe ? o->uframe(o->sym_ctx, pid, addr, flags, buf, len) : NULL;
+	if (flags & OUT_FRAME_OFFSET)
+		return o->kframe ? o->kframe(o->sym_ctx, addr, buf, len) : NULL;
+	return o->ksym ? o->ksym(o->sym_ctx, addr, buf, len) : NULL;
+}
+
+static uint32_t stack_frames(const struct hk_type *t, const uint8_t *d)
+{
+	uint32_t n = (uint32_t)read_uint(d, 4);
+
+	return n > t->count ? t->count : n;
+}
+
 /* One line per frame, after a newline: "\n        do_syscall_64+527\n..."
- * (bpftrace mode), "\tffffffff8225a29f do_syscall_64+527" (perf) or the
- * bare hex address (raw). Another mode is one more case here. */
+ * (bpftrace mode), "\tffffffff8225a29f do_syscall_64+527" (perf; user
+ * frames add " (/path/of/binary)") or the bare hex address (raw). Another
+ * mode is one more case here. */
 static void fmt_stack_text(struct sbuf *b, const struct out *o, const struct hk_type *t,
 			   const uint8_t *d)
 {
-	uint32_t i, n = (uint32_t)read_uint(d, 4), pid = (uint32_t)read_uint(d + 4, 4);
+	uint32_t i, n = stack_frames(t, d);
 	bool perf = t->name && !strcmp(t->name, "perf");
 	bool raw = t->name && !strcmp(t->name, "raw");
-	char sym[512];
+	bool user = t->as == AS_USER;
+	char sym[1024];
 
-	if (n > t->count)
-		n = t->count;
 	sb_putc(b, '\n');
 	for (i = 0; i < n; i++) {
 		uint64_t addr = read_uint(d + 8 + (size_t)i * 8, 8);
 		const char *s = NULL;
 
-		if (!raw && t->as == AS_USER && o->uframe)
-			s = o->uframe(o->sym_ctx, pid, addr, sym, sizeof(sym));
-		else if (!raw && t->as != AS_USER && o->kframe)
-			s = o->kframe(o->sym_ctx, addr, sym, sizeof(sym));
-		if (perf) {
+		if (!raw)
+			s = stack_frame(o, t, d, i,
+					OUT_FRAME_OFFSET | (perf ? OUT_FRAME_MODULE : 0), sym,
+					sizeof(sym));
+		if (perf && !s && user) {
+			/* as bpftrace: the address, then an unknown module */
+			sb_printf(b, "\t%" PRIx64 " 0x%" PRIx64 " ([unknown])\n", addr, addr);
+		} else if (perf) {
 			sb_printf(b, "\t%" PRIx64 " %s\n", addr, s ? s : "[unknown]");
 		} else {
 			sb_printf(b, "%*s", stack_indent, "");
@@ -502,6 +527,26 @@ static void fmt_stack_text(struct sbuf *b, const struct out *o, const struct hk_
 			else
 				sb_printf(b, raw ? "%" PRIx64 "\n" : "0x%" PRIx64 "\n", addr);
 		}
+	}
+}
+
+/* Folded form (-f folded): the frames root first, function names without
+ * offsets, each after a ';' unless it is the line's first word. */
+static void fmt_stack_folded(struct sbuf *b, const struct out *o, const struct hk_type *t,
+			     const uint8_t *d)
+{
+	uint32_t i = stack_frames(t, d);
+	char sym[1024];
+
+	while (i-- > 0) {
+		const char *s = stack_frame(o, t, d, i, 0, sym, sizeof(sym));
+
+		if (b->len)
+			sb_putc(b, ';');
+		if (s)
+			sb_puts(b, s);
+		else
+			sb_printf(b, "0x%" PRIx64, read_uint(d + 8 + (size_t)i * 8, 8));
 	}
 }
 
@@ -1360,6 +1405,66 @@ static void map_json(struct out *o, const struct res_map *m, const struct map_en
 	sb_free(&b);
 }
 
+/* -f folded prints a map as folded stacks when its key holds a stack and
+ * its values are numbers (count, sum..., integers). */
+static bool map_is_folded(const struct res_map *m)
+{
+	const struct hk_type *k = m->key;
+	bool stack = false;
+
+	if (!k)
+		return false;
+	if (k->kind == TY_TUPLE)
+		for (int i = 0; i < k->nfields; i++)
+			stack |= k->fields[i].type->kind == TY_STACK;
+	else
+		stack = k->kind == TY_STACK;
+	if (m->agg)
+		return stack && !m->agg->multiline;
+	return stack && m->value && m->value->kind == TY_INT;
+}
+
+/* One line per entry, "f1;f2;...;fN value": the key's fields in order,
+ * joined by ';', a stack field giving its frames root first (so `@[comm,
+ * ustack, kstack]` reads process, user frames, kernel frames, as
+ * flamegraph.pl wants). No blank line after the map. */
+static void map_folded(struct out *o, const struct res_map *m, const struct map_entry *e, int n,
+		       uint64_t div)
+{
+	const struct hk_type *k = m->key;
+	struct sbuf b = {0};
+	int i, f, nf = k->kind == TY_TUPLE ? k->nfields : 1;
+
+	for (i = 0; i < n; i++) {
+		for (f = 0; f < nf; f++) {
+			const struct hk_type *t = k->kind == TY_TUPLE ? k->fields[f].type : k;
+			const uint8_t *d = (const uint8_t *)e[i].key +
+					   (k->kind == TY_TUPLE ? k->fields[f].offset : 0);
+
+			if (t->kind == TY_STACK) {
+				fmt_stack_folded(&b, o, t, d);
+				continue;
+			}
+			if (b.len)
+				sb_putc(&b, ';');
+			fmt_value(&b, o, t, d, V_TEXT);
+		}
+		if (!b.len)
+			sb_puts(&b, "[unknown]"); /* only empty stacks */
+		sb_putc(&b, ' ');
+		if (m->agg) {
+			sb_flush(&b, o->f);
+			if (m->agg->print)
+				m->agg->print(o, m->value, e[i].value, div);
+		} else {
+			fmt_map_value(&b, o, m->value, e[i].value, div, V_TEXT);
+		}
+		sb_putc(&b, '\n');
+		sb_flush(&b, o->f);
+	}
+	sb_free(&b);
+}
+
 void out_map(struct out *o, const struct res_map *m, struct map_entry *entries, int n, uint32_t top,
 	     uint64_t div)
 {
@@ -1376,6 +1481,8 @@ void out_map(struct out *o, const struct res_map *m, struct map_entry *entries, 
 	}
 	if (o->format == OUT_JSON)
 		map_json(o, m, entries, n, div);
+	else if (o->format == OUT_FOLDED && map_is_folded(m))
+		map_folded(o, m, entries, n, div);
 	else
 		map_text(o, m, entries, n, div);
 }

@@ -19,6 +19,15 @@ struct res_event;
 enum out_format {
 	OUT_TEXT, /* bpftrace's text output */
 	OUT_JSON, /* one JSON object per line: {"type": ..., "data": ...} */
+	/* text, but maps keyed by stacks print as folded stacks (hawk's own):
+	 * "key;outer;...;inner value" per entry, for flamegraph.pl */
+	OUT_FOLDED,
+};
+
+/* What the uframe hook puts in a frame's name. */
+enum {
+	OUT_FRAME_OFFSET = 1, /* "func+off" */
+	OUT_FRAME_MODULE = 2, /* then " (/path/of/binary)" (perf mode) */
 };
 
 struct out {
@@ -35,8 +44,10 @@ struct out {
 				   size_t len);
 	/* Names one frame of a kernel stack, "func+off"; NULL prints hex. */
 	const char *(*kframe)(void *ctx, uint64_t addr, char *buf, size_t len);
-	/* Names one frame of a user stack of process pid; NULL prints hex. */
-	const char *(*uframe)(void *ctx, uint32_t pid, uint64_t addr, char *buf, size_t len);
+	/* Names one frame of a user stack of process pid, as flags
+	 * (OUT_FRAME_*) ask; NULL prints hex. */
+	const char *(*uframe)(void *ctx, uint32_t pid, uint64_t addr, unsigned flags, char *buf,
+			      size_t len);
 	/* Text-mode messages that are not the program's output (errorf, warnf,
 	 * cat errors); NULL: stderr. */
 	FILE *err;

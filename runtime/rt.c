@@ -1463,6 +1463,7 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 	rt->out.usym = usyms_out_hook; /* /proc/PID/maps and ELF symbols, when printed */
 	usyms_set_resources(res);
 	rt->out.kframe = syms_ksym_off;
+	rt->out.uframe = usyms_frame_hook;
 	if (res->config.str_trunc_trailer)
 		rt->out.trunc_trailer = res->config.str_trunc_trailer;
 	rt->ncpus = libbpf_num_possible_cpus();

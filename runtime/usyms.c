@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "usyms.h"
 #include "../lang/resources.h"
+#include "output.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct seg {
@@ -29,6 +31,8 @@ struct usym_elf {
 	char *path;
 	struct usym *syms;
 	int nsyms;
+	struct usym *dsyms; /* the debug file's .symtab, when the file has none */
+	int ndsyms;
 	struct seg *segs;
 	int nsegs;
 	bool dyn;
@@ -49,7 +53,8 @@ static int sym_cmp(const void *a, const void *b)
 }
 
 /* Adds the function and object symbols of one symbol table section. */
-static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct usym_elf *e, int *cap)
+static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct usym **syms, int *nsyms,
+		       int *cap)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
 	size_t i, n = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
@@ -68,16 +73,16 @@ static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct usym_elf *e
 		name = elf_strptr(elf, sh->sh_link, s.st_name);
 		if (!name || !*name)
 			continue;
-		if (e->nsyms == *cap) {
+		if (*nsyms == *cap) {
 			struct usym *ns;
 
 			*cap = *cap ? *cap * 2 : 256;
-			ns = realloc(e->syms, sizeof(*ns) * (size_t)*cap);
+			ns = realloc(*syms, sizeof(*ns) * (size_t)*cap);
 			if (!ns)
 				return -ENOMEM;
-			e->syms = ns;
+			*syms = ns;
 		}
-		e->syms[e->nsyms++] = (struct usym){
+		(*syms)[(*nsyms)++] = (struct usym){
 			.name = strdup(name),
 			.addr = s.st_value,
 			.size = s.st_size,
@@ -87,9 +92,83 @@ static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct usym_elf *e
 	return 0;
 }
 
+/* Sorts syms by address and drops the duplicates .symtab and .dynsym make. */
+static int sort_syms(struct usym *syms, int n)
+{
+	int i, j;
+
+	qsort(syms, (size_t)n, sizeof(*syms), sym_cmp);
+	for (i = j = 0; i < n; i++) {
+		if (j && syms[j - 1].addr == syms[i].addr &&
+		    !strcmp(syms[j - 1].name, syms[i].name))
+			continue;
+		syms[j++] = syms[i];
+	}
+	return j;
+}
+
+/* The build id of an ELF file (its NT_GNU_BUILD_ID note) as hex; false if none. */
+static bool build_id(Elf *elf, char *hex, size_t len)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		Elf_Data *data;
+		GElf_Shdr sh;
+		GElf_Nhdr nh;
+		size_t off = 0, noff, doff;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		while ((off = gelf_getnote(data, off, &nh, &noff, &doff)) > 0) {
+			const unsigned char *d = (const unsigned char *)data->d_buf + doff;
+
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((const char *)data->d_buf + noff, "GNU", 4) || nh.n_descsz < 2 ||
+			    nh.n_descsz * 2 + 1 > len)
+				continue;
+			for (size_t i = 0; i < nh.n_descsz; i++)
+				sprintf(hex + i * 2, "%02x", d[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The .symtab of a stripped file's separate debug file (found by build id),
+ * for naming addresses only. Nothing when there is none. */
+static void load_debug_syms(Elf *elf, struct usym_elf *e)
+{
+	char id[128], path[PATH_MAX];
+	Elf_Scn *scn = NULL;
+	int fd, cap = 0;
+	Elf *d;
+
+	if (!build_id(elf, id, sizeof(id)))
+		return;
+	snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%.2s/%s.debug", id, id + 2);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	d = elf_begin(fd, ELF_C_READ, NULL);
+	while (d && (scn = elf_nextscn(d, scn))) {
+		GElf_Shdr sh;
+
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB && sh.sh_size &&
+		    read_symtab(d, scn, &sh, &e->dsyms, &e->ndsyms, &cap))
+			break;
+	}
+	e->ndsyms = sort_syms(e->dsyms, e->ndsyms);
+	if (d)
+		elf_end(d);
+	close(fd);
+}
+
 static int load_elf(struct usym_elf *e)
 {
-	int fd = open(e->path, O_RDONLY | O_CLOEXEC), err = 0, cap = 0, i, j;
+	int fd = open(e->path, O_RDONLY | O_CLOEXEC), err = 0, cap = 0, i;
+	bool symtab = false;
 	size_t nph = 0;
 	Elf_Scn *scn = NULL;
 	GElf_Ehdr eh;
@@ -121,19 +200,15 @@ static int load_elf(struct usym_elf *e)
 		if (!gelf_getshdr(scn, &sh) ||
 		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
 			continue;
-		err = read_symtab(elf, scn, &sh, e, &cap);
+		symtab |= sh.sh_type == SHT_SYMTAB && sh.sh_size > sh.sh_entsize;
+		err = read_symtab(elf, scn, &sh, &e->syms, &e->nsyms, &cap);
 		if (err)
 			goto out;
 	}
-	qsort(e->syms, (size_t)e->nsyms, sizeof(*e->syms), sym_cmp);
 	/* .symtab and .dynsym name the same functions: keep one of each */
-	for (i = j = 0; i < e->nsyms; i++) {
-		if (j && e->syms[j - 1].addr == e->syms[i].addr &&
-		    !strcmp(e->syms[j - 1].name, e->syms[i].name))
-			continue;
-		e->syms[j++] = e->syms[i];
-	}
-	e->nsyms = j;
+	e->nsyms = sort_syms(e->syms, e->nsyms);
+	if (!symtab)
+		load_debug_syms(elf, e);
 out:
 	if (elf)
 		elf_end(elf);
@@ -158,6 +233,7 @@ struct usym_elf *usyms_elf(const char *path, int *err)
 	rc = load_elf(e);
 	if (rc) {
 		free(e->syms);
+		free(e->dsyms);
 		free(e->segs);
 		free(e->path);
 		free(e);
@@ -191,14 +267,14 @@ const struct usym *usyms_elf_find(const struct usym_elf *e, const char *name)
 	return obj;
 }
 
-const struct usym *usyms_elf_at(const struct usym_elf *e, uint64_t vaddr)
+static const struct usym *syms_at(const struct usym *syms, int nsyms, uint64_t vaddr)
 {
-	int lo = 0, hi = e->nsyms - 1, best = -1;
+	int lo = 0, hi = nsyms - 1, best = -1;
 
 	while (lo <= hi) {
 		int mid = lo + (hi - lo) / 2;
 
-		if (e->syms[mid].addr <= vaddr) {
+		if (syms[mid].addr <= vaddr) {
 			best = mid;
 			lo = mid + 1;
 		} else {
@@ -208,15 +284,26 @@ const struct usym *usyms_elf_at(const struct usym_elf *e, uint64_t vaddr)
 	/* the nearest symbol below that contains the address; a function
 	 * wins over an object at the same address */
 	for (; best >= 0; best--) {
-		const struct usym *s = &e->syms[best];
+		const struct usym *s = &syms[best];
 
 		if (vaddr < s->addr + s->size || (!s->size && s->is_func))
 			return s;
-		if (s->size && vaddr >= s->addr + s->size && best &&
-		    e->syms[best - 1].addr != s->addr)
+		if (s->size && vaddr >= s->addr + s->size && best && syms[best - 1].addr != s->addr)
 			return NULL;
 	}
 	return NULL;
+}
+
+const struct usym *usyms_elf_at(const struct usym_elf *e, uint64_t vaddr)
+{
+	return syms_at(e->syms, e->nsyms, vaddr);
+}
+
+const struct usym *usyms_elf_name_at(const struct usym_elf *e, uint64_t vaddr)
+{
+	const struct usym *s = e->ndsyms ? syms_at(e->dsyms, e->ndsyms, vaddr) : NULL;
+
+	return s ? s : syms_at(e->syms, e->nsyms, vaddr);
 }
 
 int64_t usyms_elf_offset(const struct usym_elf *e, uint64_t vaddr, bool exec)
@@ -418,8 +505,17 @@ struct pid_maps {
 	int pid;
 	struct vma *vmas;
 	int nvmas;
+	uint64_t read_ns; /* CLOCK_MONOTONIC when read */
 	struct pid_maps *next;
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static struct pid_maps *pid_cache;
 
@@ -440,6 +536,7 @@ static struct pid_maps *read_maps(int pid)
 		return NULL;
 	}
 	m->pid = pid;
+	m->read_ns = now_ns();
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long start, end, off;
 		char perms[8];
@@ -493,12 +590,18 @@ void usyms_note_pid(int pid)
 		read_maps(pid);
 }
 
-const char *usyms_lookup(int pid, uint64_t addr, bool offset, char *buf, size_t len)
+/* Where a user address of process pid is: its mapping's file, that file's
+ * symbols and the address in the file (vaddr). false when no mapping of
+ * pid holds it (as far as hawk could read). */
+struct uplace {
+	const char *path;
+	struct usym_elf *elf;
+	uint64_t vaddr;
+};
+
+static bool locate(int pid, uint64_t addr, struct uplace *r)
 {
 	struct pid_maps *m = find_maps(pid);
-	const struct usym *s;
-	struct usym_elf *e;
-	uint64_t vaddr;
 	int err, i;
 
 	for (int pass = 0; pass < 2; pass++) {
@@ -507,8 +610,11 @@ const char *usyms_lookup(int pid, uint64_t addr, bool offset, char *buf, size_t 
 				if (addr >= m->vmas[i].start && addr < m->vmas[i].end)
 					goto found;
 		if (pass || pid <= 0)
-			return NULL;
-		/* not read yet, or the process mapped more code since: read again */
+			return false;
+		/* not read yet, or the process mapped more code since: read again,
+		 * but not for every frame of a stack through anonymous (JIT) code */
+		if (m && now_ns() - m->read_ns < 1000000000u)
+			return false;
 		if (m) {
 			struct pid_maps **pp;
 
@@ -521,29 +627,95 @@ const char *usyms_lookup(int pid, uint64_t addr, bool offset, char *buf, size_t 
 				m->next = pid_cache;
 				pid_cache = m; /* the process has gone: keep what was read */
 			}
-			return NULL;
+			return false;
 		}
 		m = find_maps(pid);
 	}
-	return NULL;
+	return false;
 found:
-	e = usyms_elf(m->vmas[i].path, &err);
-	if (!e)
-		return NULL;
-	vaddr = elf_vaddr(e, addr - m->vmas[i].start + m->vmas[i].pgoff);
-	if (vaddr == UINT64_MAX)
-		return NULL;
-	s = usyms_elf_at(e, vaddr);
-	if (!s)
-		return NULL;
-	if (offset && vaddr != s->addr)
-		snprintf(buf, len, "%s+%llu", s->name, (unsigned long long)(vaddr - s->addr));
-	else
-		snprintf(buf, len, "%s", s->name);
-	return buf;
+	r->path = m->vmas[i].path;
+	r->elf = usyms_elf(r->path, &err);
+	r->vaddr =
+		r->elf ? elf_vaddr(r->elf, addr - m->vmas[i].start + m->vmas[i].pgoff) : UINT64_MAX;
+	return true;
 }
 
 static const struct resources *usym_res;
+
+/* A symbol's name as printed: C++ names demangled (config cpp_demangle,
+ * on by default), once per symbol. */
+extern char *__cxa_demangle(const char *mangled, char *out, size_t *len, int *status);
+
+static const char *shown_name(const struct usym *cs)
+{
+	struct usym *s = (struct usym *)cs; /* this file's own table */
+	int status = -1;
+
+	if (usym_res && !usym_res->config.cpp_demangle)
+		return s->name;
+	if (!s->shown) {
+		char *d = strncmp(s->name, "_Z", 2) ? NULL
+						    : __cxa_demangle(s->name, NULL, NULL, &status);
+
+		s->shown = d && !status ? d : s->name;
+		if (s->shown != d)
+			free(d);
+	}
+	return s->shown;
+}
+
+const char *usyms_name(const struct usym *s)
+{
+	return shown_name(s);
+}
+
+/* "func", "func+off" (offset) and " (path)" after it (module). */
+static const char *name_place(const struct uplace *p, const struct usym *s, bool offset,
+			      bool module, char *buf, size_t len)
+{
+	int n;
+
+	if (offset && p->vaddr != s->addr)
+		n = snprintf(buf, len, "%s+%llu", shown_name(s),
+			     (unsigned long long)(p->vaddr - s->addr));
+	else if (offset)
+		n = snprintf(buf, len, "%s+0", shown_name(s));
+	else
+		n = snprintf(buf, len, "%s", shown_name(s));
+	if (module && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " (%s)", p->path);
+	return buf;
+}
+
+const char *usyms_lookup(int pid, uint64_t addr, bool offset, char *buf, size_t len)
+{
+	struct uplace p;
+	const struct usym *s;
+
+	if (!locate(pid, addr, &p) || p.vaddr == UINT64_MAX)
+		return NULL;
+	s = usyms_elf_name_at(p.elf, p.vaddr);
+	if (!s)
+		return NULL;
+	if (offset && p.vaddr != s->addr)
+		return name_place(&p, s, true, false, buf, len);
+	return name_place(&p, s, false, false, buf, len);
+}
+
+const char *usyms_frame_hook(void *ctx, uint32_t pid, uint64_t addr, unsigned flags, char *buf,
+			     size_t len)
+{
+	struct uplace p;
+	const struct usym *s;
+
+	(void)ctx;
+	if (!locate((int)pid, addr, &p) || p.vaddr == UINT64_MAX)
+		return NULL;
+	s = usyms_elf_name_at(p.elf, p.vaddr);
+	if (!s)
+		return NULL;
+	return name_place(&p, s, flags & OUT_FRAME_OFFSET, flags & OUT_FRAME_MODULE, buf, len);
+}
 
 void usyms_set_resources(const struct resources *res)
 {
@@ -570,9 +742,9 @@ const char *usyms_out_hook(void *ctx, const void *value, char *buf, size_t len)
 		int err;
 
 		e = usyms_elf(usym_res->probes[probe - 1]->target, &err);
-		s = e ? usyms_elf_at(e, addr - bias) : NULL;
+		s = e ? usyms_elf_name_at(e, addr - bias) : NULL;
 		if (s) {
-			snprintf(buf, len, "%s", s->name);
+			snprintf(buf, len, "%s", shown_name(s));
 			r = buf;
 		}
 	}

@@ -12,7 +12,11 @@
  * usyms_note_pid() does that when an event of that pid arrives).
  *
  * Symbols are the functions and objects of .symtab and .dynsym (merged,
- * duplicates dropped), sorted by address.
+ * duplicates dropped), sorted by address. A file without .symtab (a
+ * stripped library) also gets the .symtab of its separate debug file,
+ * /usr/lib/debug/.build-id/NN/REST.debug, when one is installed: only to
+ * name addresses (usyms_elf_name_at), never to attach probes. Names are
+ * printed demangled (C++, config cpp_demangle).
  */
 #ifndef HAWK_USYMS_H
 #define HAWK_USYMS_H
@@ -27,7 +31,8 @@ struct usym {
 	const char *name;
 	uint64_t addr; /* virtual address in the ELF file (st_value) */
 	uint64_t size;
-	bool is_func; /* STT_FUNC (or STT_GNU_IFUNC), else an object */
+	bool is_func;	   /* STT_FUNC (or STT_GNU_IFUNC), else an object */
+	const char *shown; /* usyms.c: the printed (demangled) name, made on first use */
 };
 
 /* The path of the binary or library a uprobe names: an absolute or
@@ -46,6 +51,11 @@ const struct usym *usyms_elf_find(const struct usym_elf *e, const char *name);
 /* The symbol containing vaddr (at or below it, within its size, or the
  * nearest below when its size is 0), or NULL. */
 const struct usym *usyms_elf_at(const struct usym_elf *e, uint64_t vaddr);
+/* The same for naming an address: also looks in the debug file's symbols. */
+const struct usym *usyms_elf_name_at(const struct usym_elf *e, uint64_t vaddr);
+/* A symbol's name as printed: demangled when it is a C++ name (and config
+ * cpp_demangle is on). */
+const char *usyms_name(const struct usym *s);
 /* The file offset of a virtual address (through the PT_LOAD headers), or
  * -1 when no loadable segment holds it. exec: only executable segments. */
 int64_t usyms_elf_offset(const struct usym_elf *e, uint64_t vaddr, bool exec);
@@ -59,6 +69,9 @@ void usyms_note_pid(int pid);
  * copied into buf; with `offset`, "func+0x10" when inside it. NULL when
  * nothing is known (no map for the address, or no symbol). */
 const char *usyms_lookup(int pid, uint64_t addr, bool offset, char *buf, size_t len);
+/* A hook for struct out: one frame of a user stack (flags OUT_FRAME_*). */
+const char *usyms_frame_hook(void *ctx, uint32_t pid, uint64_t addr, unsigned flags, char *buf,
+			     size_t len);
 /* The same as a hook for struct out (runtime/output.h), for a usym_t value
  * (layout there). When the process's map is unknown (it exited before it
  * could be read), an address taken in a uprobe is looked up in that

@@ -22,7 +22,6 @@
  */
 #include "dwarf.h"
 #include "../lang/arena.h"
-#include "../lang/sema.h"
 #include "../lang/types.h"
 
 #include <dwarf.h>
@@ -173,7 +172,7 @@ static bool is_float(Dwarf_Die *t)
 /* ---- types ------------------------------------------------------------------- */
 
 struct conv {
-	struct sema *s;
+	struct arena *a;
 	Dwarf *dw;
 	struct {
 		Dwarf_Off off;
@@ -249,7 +248,7 @@ static struct hk_type *base_type(struct conv *c, Dwarf_Die *t)
 	int size = dwarf_bytesize(t);
 
 	if (size != 1 && size != 2 && size != 4 && size != 8)
-		return size > 0 ? ty_array(c->s->arena, &ty_u8, (uint32_t)size) : NULL;
+		return size > 0 ? ty_array(c->a, &ty_u8, (uint32_t)size) : NULL;
 	return ty_int(size, enc == DW_ATE_signed || enc == DW_ATE_signed_char);
 }
 
@@ -329,7 +328,7 @@ static void members(struct conv *c, Dwarf_Die *die, uint64_t base, struct fieldv
 		f = field_add(fv);
 		if (!f)
 			return;
-		f->name = arena_strdup(c->s->arena, name);
+		f->name = arena_strdup(c->a, name);
 		f->type = ft;
 		f->offset = (uint32_t)(bits / 8);
 		if (bitsize) {
@@ -391,22 +390,22 @@ static struct hk_type *aggregate(struct conv *c, Dwarf_Die *t, int depth)
 			return r;
 		}
 	}
-	r = arena_alloc(c->s->arena, sizeof(*r));
+	r = arena_alloc(c->a, sizeof(*r));
 	size = dwarf_bytesize(t);
 	r->kind = TY_STRUCT;
 	r->size = size > 0 ? (uint32_t)size : 0;
 	r->align = 1;
 	r->is_union = dwarf_tag(t) == DW_TAG_union_type;
 	r->as = AS_USER;
-	r->name = name ? arena_strdup(c->s->arena, name) : NULL;
-	r->fields = arena_alloc(c->s->arena, sizeof(*r->fields));
+	r->name = name ? arena_strdup(c->a, name) : NULL;
+	r->fields = arena_alloc(c->a, sizeof(*r->fields));
 	r->deep_done = true; /* complete: nothing for stdlib_btf_complete_deep to do */
 	cache_put(c, off, r);
 	if (++c->nstructs > MAX_STRUCTS)
 		return r;
 	members(c, t, 0, &fv, depth);
 	if (fv.n) {
-		r->fields = arena_alloc(c->s->arena, sizeof(*r->fields) * (size_t)fv.n);
+		r->fields = arena_alloc(c->a, sizeof(*r->fields) * (size_t)fv.n);
 		memcpy(r->fields, fv.v, sizeof(*r->fields) * (size_t)fv.n);
 		r->nfields = fv.n;
 	}
@@ -452,9 +451,9 @@ static struct hk_type *array(struct conv *c, Dwarf_Die *t, int depth)
 		dims[ndims++] = 0;
 	for (i = ndims - 1; i >= 0; i--) {
 		if (chr && i == ndims - 1 && dims[i])
-			r = ty_string(c->s->arena, (uint32_t)dims[i]);
+			r = ty_string(c->a, (uint32_t)dims[i]);
 		else
-			r = ty_array(c->s->arena, r, (uint32_t)dims[i]);
+			r = ty_array(c->a, r, (uint32_t)dims[i]);
 	}
 	return r;
 }
@@ -483,7 +482,7 @@ static struct hk_type *conv(struct conv *c, Dwarf_Die *die, int depth)
 
 		if (type_of(&t, &p) && peel(&p, &pp) && dwarf_tag(&pp) != DW_TAG_subroutine_type)
 			to = conv(c, &pp, depth + 1);
-		return ty_ptr(c->s->arena, to ? to : &ty_voidptr_target, AS_USER);
+		return ty_ptr(c->a, to ? to : &ty_voidptr_target, AS_USER);
 	}
 	case DW_TAG_structure_type:
 	case DW_TAG_union_type:
@@ -498,7 +497,7 @@ static struct hk_type *conv(struct conv *c, Dwarf_Die *die, int depth)
 
 /* ---- C spelling (bpftrace -lv) -------------------------------------------------- */
 
-static const char *cname(struct sema *s, Dwarf_Die *t, int depth)
+static const char *cname(struct arena *a, Dwarf_Die *t, int depth)
 {
 	const char *n = dwarf_diename(t);
 	Dwarf_Die in;
@@ -515,7 +514,7 @@ static const char *cname(struct sema *s, Dwarf_Die *t, int depth)
 	case DW_TAG_rvalue_reference_type:
 		if (!type_of(t, &in))
 			return "void*";
-		return arena_printf(s->arena, "%s%s", cname(s, &in, depth + 1),
+		return arena_printf(a, "%s%s", cname(a, &in, depth + 1),
 				    tag == DW_TAG_pointer_type	   ? "*"
 				    : tag == DW_TAG_reference_type ? "&"
 								   : "&&");
@@ -523,7 +522,7 @@ static const char *cname(struct sema *s, Dwarf_Die *t, int depth)
 	case DW_TAG_class_type:
 	case DW_TAG_union_type:
 	case DW_TAG_enumeration_type:
-		return arena_printf(s->arena, "%s %s",
+		return arena_printf(a, "%s %s",
 				    tag == DW_TAG_union_type	     ? "union"
 				    : tag == DW_TAG_enumeration_type ? "enum"
 				    : tag == DW_TAG_class_type	     ? "class"
@@ -534,14 +533,14 @@ static const char *cname(struct sema *s, Dwarf_Die *t, int depth)
 		const char *q = tag == DW_TAG_const_type ? "const" : "volatile";
 
 		if (!type_of(t, &in))
-			return arena_printf(s->arena, "%s void", q);
+			return arena_printf(a, "%s void", q);
 		if (dwarf_tag(&in) == DW_TAG_pointer_type)
-			return arena_printf(s->arena, "%s %s", cname(s, &in, depth + 1), q);
-		return arena_printf(s->arena, "%s %s", q, cname(s, &in, depth + 1));
+			return arena_printf(a, "%s %s", cname(a, &in, depth + 1), q);
+		return arena_printf(a, "%s %s", q, cname(a, &in, depth + 1));
 	}
 	case DW_TAG_restrict_type:
 	case DW_TAG_atomic_type:
-		return type_of(t, &in) ? cname(s, &in, depth + 1) : "void";
+		return type_of(t, &in) ? cname(a, &in, depth + 1) : "void";
 	default:
 		return "<unknown type>";
 	}
@@ -653,13 +652,13 @@ static bool has_float(Dwarf_Die *t, int depth)
 
 static const uint32_t arg_regs[] = {112, 104, 96, 88, 72, 64}; /* di si dx cx r8 r9 */
 
-int std_dwarf_func(struct sema *s, const char *path, const char *name, uint64_t vaddr,
+int std_dwarf_func(struct arena *a, const char *path, const char *name, uint64_t vaddr,
 		   struct dwarf_func *out)
 {
 	struct dwfile *f = dw_open(path);
-	struct conv c = {.s = s};
+	struct conv c = {.a = a};
 	Dwarf_Die fn, rt, prt, p, *params_of = &fn, origin;
-	Dwarf_Attribute a;
+	Dwarf_Attribute attr;
 	int n = 0, cap = 0, ngpr = 0, nsse = 0;
 	uint32_t stack = 8; /* above the return address */
 	bool lost = false, any = false;
@@ -670,13 +669,13 @@ int std_dwarf_func(struct sema *s, const char *path, const char *name, uint64_t 
 	if (!find_func(f->dw, name, vaddr, &fn))
 		return -ENOENT;
 	c.dw = f->dw;
-	out->name = arena_strdup(s->arena, die_name(&fn) ? die_name(&fn) : name ? name : "");
+	out->name = arena_strdup(a, die_name(&fn) ? die_name(&fn) : name ? name : "");
 
 	/* the return type; a struct returned in memory takes di for its address */
 	if (type_of(&fn, &rt) && peel(&rt, &prt)) {
 		int tag = dwarf_tag(&prt);
 
-		out->ret_ctype = cname(s, &rt, 0);
+		out->ret_ctype = cname(a, &rt, 0);
 		if (is_aggregate(tag) && dwarf_bytesize(&prt) > 16)
 			ngpr = 1;
 		if (!is_float(&prt) && !is_aggregate(tag) && tag != DW_TAG_array_type) {
@@ -695,7 +694,8 @@ int std_dwarf_func(struct sema *s, const char *path, const char *name, uint64_t 
 			any |= dwarf_tag(&p) == DW_TAG_formal_parameter;
 		while (!any && dwarf_siblingof(&p, &p) == 0);
 	}
-	if (!any && dwarf_attr(&fn, DW_AT_abstract_origin, &a) && dwarf_formref_die(&a, &origin))
+	if (!any && dwarf_attr(&fn, DW_AT_abstract_origin, &attr) &&
+	    dwarf_formref_die(&attr, &origin))
 		params_of = &origin;
 
 	if (dwarf_child(params_of, &p) == 0) {
@@ -712,20 +712,20 @@ int std_dwarf_func(struct sema *s, const char *path, const char *name, uint64_t 
 				struct dwarf_param *np;
 
 				cap = cap ? cap * 2 : 8;
-				np = arena_alloc(s->arena, sizeof(*np) * (size_t)cap);
+				np = arena_alloc(a, sizeof(*np) * (size_t)cap);
 				if (n)
 					memcpy(np, out->params, sizeof(*np) * (size_t)n);
 				out->params = np;
 			}
 			dp = &out->params[n++];
-			dp->name = arena_strdup(s->arena, die_name(&p) ? die_name(&p) : "");
+			dp->name = arena_strdup(a, die_name(&p) ? die_name(&p) : "");
 			dp->where = DWP_NONE;
 			if (!type_of(&p, &pt) || !peel(&pt, &ppt)) {
 				dp->ctype = "void";
 				lost = true;
 				continue;
 			}
-			dp->ctype = cname(s, &pt, 0);
+			dp->ctype = cname(a, &pt, 0);
 			tag = dwarf_tag(&ppt);
 			size = dwarf_bytesize(&ppt);
 			if (tag == DW_TAG_pointer_type || tag == DW_TAG_reference_type ||

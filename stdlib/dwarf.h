@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct sema;
+struct arena;
 struct hk_type;
 
 /* Where a parameter is at the function's entry (x86-64 System V). */
@@ -46,9 +46,9 @@ struct dwarf_func {
 bool std_dwarf_available(const char *path);
 
 /* The function at ELF address `vaddr` (else the one called `name`) of the
- * binary, its types converted into s's arena (user-space pointers). Returns 0,
- * -ENODATA (no debug info), -ENOENT (no such function in it). */
-int std_dwarf_func(struct sema *s, const char *path, const char *name, uint64_t vaddr,
+ * binary, its types converted into arena `a` (user-space pointers). Returns
+ * 0, -ENODATA (no debug info), -ENOENT (no such function in it). */
+int std_dwarf_func(struct arena *a, const char *path, const char *name, uint64_t vaddr,
 		   struct dwarf_func *out);
 
 /* The address (ELF vaddr) of source line FILE:LINE[:COL] (col 0: any): the

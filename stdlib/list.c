@@ -17,6 +17,8 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <ctype.h>
+#include <errno.h>
+#include <signal.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -31,6 +33,9 @@ struct probe_list {
 	const char *pattern; /* NULL: everything */
 	bool bare;	     /* the pattern has no provider part */
 	bool verbose;
+	int pid;	      /* -p PID, 0: none */
+	const char *provider; /* the pattern's provider part (may have wildcards), or NULL */
+	int status;	      /* 1 after probe_list_error() */
 	struct list_entry *v;
 	size_t n, cap;
 };
@@ -38,6 +43,33 @@ struct probe_list {
 bool probe_list_verbose(const struct probe_list *l)
 {
 	return l->verbose;
+}
+
+const char *probe_list_pattern(const struct probe_list *l)
+{
+	return l->pattern;
+}
+
+int probe_list_pid(const struct probe_list *l)
+{
+	return l->pid;
+}
+
+void probe_list_error(struct probe_list *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	l->status = 1;
+}
+
+bool probe_list_names(const struct probe_list *l, const struct probe_ops *ops)
+{
+	return l->provider && !fnmatch(l->provider, ops->name, 0);
 }
 
 bool probe_list_match(const struct probe_list *l, const char *name)
@@ -154,9 +186,9 @@ static int list_type(FILE *out, const char *spec)
 	return 0;
 }
 
-int stdlib_list_probes(FILE *out, const char *pattern, bool verbose)
+int stdlib_list_probes(FILE *out, const char *pattern, bool verbose, int pid)
 {
-	struct probe_list l = {.pattern = pattern, .verbose = verbose};
+	struct probe_list l = {.pattern = pattern, .verbose = verbose, .pid = pid};
 	const char *const *names = stdlib_probe_names();
 	const struct probe_ops *only = NULL;
 	char provider[64];
@@ -167,12 +199,17 @@ int stdlib_list_probes(FILE *out, const char *pattern, bool verbose)
 		return list_type(out, pattern);
 	if (pattern && !*pattern)
 		l.pattern = NULL;
+	if (pid > 0 && kill(pid, 0) && errno == ESRCH) {
+		fprintf(stderr, "error: no process with pid %d\n", pid);
+		return 1;
+	}
 	colon = pattern ? strchr(pattern, ':') : NULL;
 	l.bare = pattern && !colon;
 	/* "t:syscalls:*" is "tracepoint:syscalls:*", and only tracepoints are read */
 	if (colon && (size_t)(colon - pattern) < sizeof(provider)) {
 		memcpy(provider, pattern, (size_t)(colon - pattern));
 		provider[colon - pattern] = '\0';
+		l.provider = provider;
 		if (!strpbrk(provider, "*?[") && (only = stdlib_probe(provider))) {
 			char *canon = malloc(strlen(only->name) + strlen(colon) + 1);
 
@@ -180,6 +217,7 @@ int stdlib_list_probes(FILE *out, const char *pattern, bool verbose)
 				return 1;
 			sprintf(canon, "%s%s", only->name, colon);
 			l.pattern = canon;
+			l.provider = only->name;
 		}
 	}
 	for (size_t i = 0; names[i]; i++) {
@@ -190,17 +228,25 @@ int stdlib_list_probes(FILE *out, const char *pattern, bool verbose)
 	}
 	if (l.n)
 		qsort(l.v, l.n, sizeof(l.v[0]), cmp_entry);
+	/* several modules or spellings can name one probe: print it once (the
+	 * previous name is freed only once the next one is compared with it) */
 	for (size_t i = 0; i < l.n; i++) {
 		if (i == 0 || strcmp(l.v[i].name, l.v[i - 1].name)) {
 			fprintf(out, "%s\n", l.v[i].name);
 			if (l.v[i].detail)
 				fputs(l.v[i].detail, out);
 		}
-		free(l.v[i].name);
-		free(l.v[i].detail);
+		if (i) {
+			free(l.v[i - 1].name);
+			free(l.v[i - 1].detail);
+		}
+	}
+	if (l.n) {
+		free(l.v[l.n - 1].name);
+		free(l.v[l.n - 1].detail);
 	}
 	free(l.v);
 	if (only)
 		free((char *)l.pattern);
-	return 0;
+	return l.status;
 }

@@ -78,6 +78,7 @@ STD_BUILTIN(reg);
 STD_BUILTIN(usym);
 STD_BUILTIN(uaddr);
 STD_BUILTIN(kstack);
+STD_BUILTIN(ustack);
 /* -- maps: declarations -- */
 
 STD_PROBE(begin);
@@ -173,6 +174,7 @@ static const struct builtin_ops *const builtins[] = {
 	&std_usym,
 	&std_uaddr,
 	&std_kstack,
+	&std_ustack,
 	/* -- maps -- */
 };
 

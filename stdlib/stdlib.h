@@ -36,6 +36,11 @@ LLVMValueRef std_agg_load_result(struct cg *cg, const struct hk_type *t, LLVMVal
  * conversion can print. 0 or -1 after a diagnostic. */
 int std_check_format(struct sema *s, struct ast_node *call);
 
+/* Every file mapped executable by process pid (pid 0: by every process),
+ * each once, as a NULL-terminated array in the arena (count in *count); NULL
+ * when the maps of process pid cannot be read (stdlib/probes/usdt.c). */
+const char **std_mapped_files(struct arena *a, int pid, int *count);
+
 /* Stacks (stdlib/builtins/stack.c), shared by kstack and ustack: the type of
  * a stack value, the check of the optional (mode), (N), (mode, N) arguments
  * (types n), and the code that fills one with bpf_get_stack(flags) (with
@@ -43,6 +48,17 @@ int std_check_format(struct sema *s, struct ast_node *call);
 struct hk_type *std_stack_type(struct sema *s, const char *mode, uint32_t limit, bool user);
 int std_stack_check(struct sema *s, struct ast_node *n, bool user);
 LLVMValueRef std_stack_lower(struct cg *cg, struct ast_node *n, uint64_t flags);
+
+/* Processes whose user addresses are printed later (usym, ustack): the
+ * first value taken in each pid also sends an event, so the runtime reads
+ * that process's memory map while it lives (stdlib/builtins/usym.c). In
+ * check: register that event (ops->event must be std_note_user_pid_seen);
+ * in lower: send it for pid (an i64) unless the pid was seen already. */
+struct res_event *std_note_user_pid_event(struct sema *s, const struct builtin_ops *ops,
+					  struct ast_node *n);
+void std_note_user_pid(struct cg *cg, const struct res_event *ev, LLVMValueRef pid);
+void std_note_user_pid_seen(struct rt *rt, const struct res_event *ev, const void *data,
+			    uint32_t len);
 
 /* The declarations of every module, for the registry. */
 #define STD_BUILTIN(x) extern const struct builtin_ops std_##x

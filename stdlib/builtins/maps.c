@@ -1,7 +1,8 @@
 /*
  * maps.c - has_key(@m, k), len(@m) and find(@m, k, $v): questions about a
  * map asked in BPF. has_key and find are one lookup; len walks the map with
- * bpf_for_each_map_elem and a shared counting callback.
+ * bpf_for_each_map_elem and a shared counting callback. len() of a stack
+ * (kstack, ustack) is its number of frames, the u32 at its start.
  */
 #include "../stdlib.h"
 
@@ -125,8 +126,19 @@ const struct builtin_ops std_find = {
 
 static int len_check(struct sema *s, struct ast_node *n)
 {
-	struct res_map *m = keyed_map(s, n);
+	struct res_map *m;
 
+	if (n->body && n->body->kind != AST_MAP) {
+		struct hk_type *t = sema_expr(s, n->body);
+
+		n->type = &ty_s64;
+		if (t->kind == TY_STACK)
+			return 0;
+		if (t->kind != TY_NONE)
+			sema_error(s, n->body->loc, "len() expects a map such as @m or a stack");
+		return -1;
+	}
+	m = keyed_map(s, n);
 	n->type = &ty_s64;
 	return m ? 0 : -1;
 }
@@ -156,7 +168,12 @@ static LLVMValueRef len_callback(struct cg *cg)
 static LLVMValueRef len_lower(struct cg *cg, struct ast_node *n)
 {
 	const struct res_map *m = n->body->sema_map;
-	LLVMValueRef cb = len_callback(cg), counter = cg_stack_alloc(cg, 8), args[4];
+	LLVMValueRef cb, counter, args[4];
+
+	if (n->body->type && n->body->type->kind == TY_STACK)
+		return cg_load(cg, cg_expr(cg, n->body), &ty_u32);
+	cb = len_callback(cg);
+	counter = cg_stack_alloc(cg, 8);
 
 	if (!cb) {
 		cg_error(cg, n->loc, "len(): %s", cg->o.errmsg);

@@ -1,6 +1,6 @@
 /*
- * stack.c - kstack, kstack(N), kstack(mode), kstack(mode, N): the kernel
- * stack of the current task as a value (TY_STACK).
+ * stack.c - kstack and ustack, each bare or as (N), (mode), (mode, N): the
+ * kernel or user stack of the current task as a value (TY_STACK).
  *
  * The value is the stack itself, not an id into a stack-trace map: a u32
  * frame count, a u32 pid (0 for kernel stacks; a user stack records the
@@ -9,10 +9,14 @@
  * bpf_get_stack() fills it in this CPU's scratch area. Printing is in user
  * space (runtime/output.c, fmt_stack), which names each address through the
  * output's symbol hooks; the mode (bpftrace, perf, raw) travels in the type
- * (t->name), the limit in t->count, kernel or user in t->as. A `ustack`
- * module only needs its own check (flags BPF_F_USER_STACK, the pid in the
- * header) and a user symbol hook: std_stack_type() and std_stack_lower()
- * are shared for that.
+ * (t->name), the limit in t->count, kernel or user in t->as.
+ *
+ * ustack walks the frame pointers of the user stack (BPF_F_USER_STACK): a
+ * binary built without them gives one or two frames, as in bpftrace. Its
+ * addresses are named from the process's memory map, which the runtime
+ * reads when the first ustack of each pid arrives (an event, shared with
+ * usym: std_note_user_pid), so a process that exits before its stacks are
+ * printed (a map printed at exit) is still named.
  */
 #include "../stdlib.h"
 
@@ -121,6 +125,7 @@ LLVMValueRef std_stack_lower(struct cg *cg, struct ast_node *n, uint64_t flags)
 			cg_const(cg, 32), "");
 
 		cg_store(cg, cg_gep(cg, buf, 4), &ty_u32, tgid, &ty_u64);
+		std_note_user_pid(cg, n->sema_data, tgid);
 	}
 	return buf;
 }
@@ -142,4 +147,27 @@ const struct builtin_ops std_kstack = {
 	.max_args = 2,
 	.check = kstack_check,
 	.lower = kstack_lower,
+};
+
+STD_BUILTIN(ustack);
+
+static int ustack_check(struct sema *s, struct ast_node *n)
+{
+	n->sema_data = std_note_user_pid_event(s, &std_ustack, n);
+	return std_stack_check(s, n, true);
+}
+
+static LLVMValueRef ustack_lower(struct cg *cg, struct ast_node *n)
+{
+	return std_stack_lower(cg, n, BPF_F_USER_STACK);
+}
+
+const struct builtin_ops std_ustack = {
+	.name = "ustack",
+	.kind = BI_VARIABLE,
+	.min_args = 0,
+	.max_args = 2,
+	.check = ustack_check,
+	.lower = ustack_lower,
+	.event = std_note_user_pid_seen,
 };

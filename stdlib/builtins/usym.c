@@ -35,10 +35,7 @@ STD_BUILTIN(usym);
 
 static int usym_check(struct sema *s, struct ast_node *n)
 {
-	static struct hk_type *one[1] = {&ty_u64};
-	static uint32_t off[1] = {0};
 	struct hk_type *t = sema_expr(s, n->body);
-	struct res_event *ev;
 
 	n->type = &ty_none;
 	if (t->kind == TY_NONE)
@@ -53,21 +50,32 @@ static int usym_check(struct sema *s, struct ast_node *n)
 	for (int i = 0; i < s->npoints; i++)
 		if (s->points[i]->ops->user_space)
 			s->res->no_cache = true;
+	n->sema_data = std_note_user_pid_event(s, &std_usym, n);
+	n->type = &ty_usym;
+	return 0;
+}
+
+struct res_event *std_note_user_pid_event(struct sema *s, const struct builtin_ops *ops,
+					  struct ast_node *n)
+{
+	static struct hk_type *one[1] = {&ty_u64};
+	static uint32_t off[1] = {0};
+	struct res_event *ev;
+
 	sema_internal_map(s, "usym_pids", "hawk_usym_pids", RM_LRU_HASH, 4, 1, 4096);
-	ev = sema_add_event(s, EV_OTHER, &std_usym, n);
+	ev = sema_add_event(s, EV_OTHER, ops, n);
 	if (ev) {
 		ev->nargs = 1;
 		ev->args = one;
 		ev->offsets = off;
 		ev->size = 8;
-		n->sema_data = ev;
 	}
-	n->type = &ty_usym;
-	return 0;
+	return ev;
 }
 
-/* The first time this pid is seen: tell user space to keep its memory map. */
-static void note_pid(struct cg *cg, const struct res_event *ev, LLVMValueRef pid)
+/* The first time this pid is seen: tell user space to keep its memory map
+ * (shared with ustack: see stdlib.h). */
+void std_note_user_pid(struct cg *cg, const struct res_event *ev, LLVMValueRef pid)
 {
 	const struct res_map *m = cg_internal_map(cg, "usym_pids");
 	LLVMBasicBlockRef tell = cg_block(cg, "usym_new_pid"), done = cg_block(cg, "usym_known");
@@ -103,7 +111,7 @@ static LLVMValueRef usym_lower(struct cg *cg, struct ast_node *n)
 	v = cg_to_i64(cg, v, n->body->type);
 	pid = LLVMBuildLShr(cg->b, cg_helper(cg, H_GET_CURRENT_PID_TGID, cg->i64, NULL, 0),
 			    cg_const(cg, 32), "");
-	note_pid(cg, n->sema_data, pid);
+	std_note_user_pid(cg, n->sema_data, pid);
 	if (uprobe && d->dyn)
 		bias = LLVMBuildSub(cg->b, cg_helper(cg, H_GET_FUNC_IP, cg->i64, &cg->ctx, 1),
 				    cg_const(cg, d->vaddr), "");
@@ -121,7 +129,8 @@ static LLVMValueRef usym_lower(struct cg *cg, struct ast_node *n)
 	return p;
 }
 
-static void usym_event(struct rt *rt, const struct res_event *ev, const void *data, uint32_t len)
+void std_note_user_pid_seen(struct rt *rt, const struct res_event *ev, const void *data,
+			    uint32_t len)
 {
 	uint64_t pid;
 
@@ -138,7 +147,7 @@ const struct builtin_ops std_usym = {
 	.max_args = 1,
 	.check = usym_check,
 	.lower = usym_lower,
-	.event = usym_event,
+	.event = std_note_user_pid_seen,
 };
 
 /* ---- uaddr ------------------------------------------------------------------------ */

@@ -332,6 +332,86 @@ static int fentry_attach(struct rt *rt, struct res_probe *p, struct bpf_program 
 	return 0;
 }
 
+/* -l: the traceable functions of one BTF (a module's own for split BTF), as
+ * "KIND:MODULE:FUNC" ("fentry:vmlinux:vfs_read"). */
+static void list_btf(struct probe_list *l, const char *kind, const struct btf *btf,
+		     const char *module, const char *fpat)
+{
+	uint32_t i, n = btf__type_cnt(btf);
+	uint32_t first = strcmp(module, "vmlinux") ? btf__type_cnt(btf__base_btf(btf)) : 1;
+	char name[512];
+
+	for (i = first; i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, i), *proto;
+		const char *nm;
+
+		if (!t || !btf_is_func(t))
+			continue;
+		nm = btf__name_by_offset(btf, t->name_off);
+		proto = btf__type_by_id(btf, t->type);
+		if (!nm || !*nm || !proto || !btf_is_func_proto(proto) ||
+		    (btf_vlen(proto) && !btf_params(proto)[btf_vlen(proto) - 1].type))
+			continue;
+		snprintf(name, sizeof(name), "%s:%s:%s", kind, module, nm);
+		if ((fpat ? !fnmatch(fpat, nm, 0) : probe_list_match(l, name)) && traceable(nm))
+			probe_list_add(l, name, NULL);
+	}
+}
+
+/* fentry:vmlinux:FUNC and fentry:MODULE:FUNC for the functions of the
+ * kernel's and its modules' BTF ("fentry:FUNC" patterns match the functions
+ * of every one); fexit only when the pattern names it. */
+static void fentry_list_kind(struct probe_list *l, const struct probe_ops *ops)
+{
+	const char *pat = probe_list_pattern(l), *mod = NULL, *end, *fpat = NULL;
+	const struct btf *vmlinux = std_btf_vmlinux();
+	char module[256] = "*";
+	struct dirent *e;
+	DIR *d;
+
+	if (pat && strchr(pat, ':') ? !probe_list_names(l, ops) : ops == &std_probe_fexit)
+		return;
+	if (!vmlinux)
+		return;
+	/* "fentry:MODULE:FUNC": only the modules that can match */
+	if (pat && (mod = strchr(pat, ':')) && (end = strchr(mod + 1, ':')) &&
+	    (size_t)(end - mod - 1) < sizeof(module)) {
+		memcpy(module, mod + 1, (size_t)(end - mod - 1));
+		module[end - mod - 1] = '\0';
+	} else if (mod) {
+		fpat = mod + 1;
+	}
+	if (!fnmatch(module, "vmlinux", 0))
+		list_btf(l, ops->name, vmlinux, "vmlinux", fpat);
+	d = opendir("/sys/kernel/btf");
+	while (d && (e = readdir(d))) {
+		char path[512];
+		struct btf *mb;
+
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux") ||
+		    fnmatch(module, e->d_name, 0))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", e->d_name);
+		mb = btf__parse_split(path, (struct btf *)vmlinux);
+		if (!mb)
+			continue;
+		list_btf(l, ops->name, mb, e->d_name, fpat);
+		btf__free(mb);
+	}
+	if (d)
+		closedir(d);
+}
+
+static void fentry_list(struct probe_list *l)
+{
+	fentry_list_kind(l, &std_probe_fentry);
+}
+
+static void fexit_list(struct probe_list *l)
+{
+	fentry_list_kind(l, &std_probe_fexit);
+}
+
 static const char *const fentry_aliases[] = {"f", "kfunc", NULL};
 static const char *const fexit_aliases[] = {"fr", "kretfunc", NULL};
 
@@ -342,6 +422,8 @@ const struct probe_ops std_probe_fentry = {
 	.check_ident = fentry_check_ident,
 	.lower_ident = fentry_lower_ident,
 	.attach = fentry_attach,
+	.list = fentry_list,
+	.pid_filter = true,
 };
 
 const struct probe_ops std_probe_fexit = {
@@ -351,4 +433,6 @@ const struct probe_ops std_probe_fexit = {
 	.check_ident = fentry_check_ident,
 	.lower_ident = fentry_lower_ident,
 	.attach = fentry_attach,
+	.list = fexit_list,
+	.pid_filter = true,
 };

@@ -54,4 +54,5 @@ const struct probe_ops std_probe_hardware = {
 	.expand = hw_expand,
 	.attach = hw_attach,
 	.list = hw_list,
+	.pid_filter = true,
 };

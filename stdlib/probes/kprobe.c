@@ -278,6 +278,50 @@ static int kp_attach(struct rt *rt, struct res_probe *p, struct bpf_program *pro
 	return 0;
 }
 
+/*
+ * -l: the functions a kprobe pattern expands to (available_filter_functions,
+ * else /proc/kallsyms), "kprobe:FUNC" or "kprobe:MODULE:FUNC"; nothing on a
+ * kernel without kprobes. kretprobes are listed only when the pattern names
+ * them.
+ */
+static void kp_list_kind(struct probe_list *l, const struct probe_ops *ops)
+{
+	const char *pat = probe_list_pattern(l);
+	bool named = probe_list_names(l, ops);
+	char name[512];
+
+	if (pat && strchr(pat, ':') ? !named : ops == &std_probe_kretprobe)
+		return;
+	if (!kernel_has_kprobes()) {
+		if (named)
+			fprintf(stderr,
+				"warning: no %ss to list: this kernel has no kprobe support "
+				"(built without CONFIG_KPROBES)\n",
+				ops->name);
+		return;
+	}
+	read_kfuncs();
+	for (int i = 0; i < nkfuncs; i++) {
+		if (*kfuncs[i].mod)
+			snprintf(name, sizeof(name), "%s:%s:%s", ops->name, kfuncs[i].mod,
+				 kfuncs[i].name);
+		else
+			snprintf(name, sizeof(name), "%s:%s", ops->name, kfuncs[i].name);
+		if (probe_list_match(l, name))
+			probe_list_add(l, name, NULL);
+	}
+}
+
+static void kp_list(struct probe_list *l)
+{
+	kp_list_kind(l, &std_probe_kprobe);
+}
+
+static void kr_list(struct probe_list *l)
+{
+	kp_list_kind(l, &std_probe_kretprobe);
+}
+
 static const char *const kp_aliases[] = {"k", NULL};
 static const char *const kr_aliases[] = {"kr", NULL};
 
@@ -288,7 +332,9 @@ const struct probe_ops std_probe_kprobe = {
 	.check_ident = ptregs_check_ident,
 	.lower_ident = ptregs_lower_ident,
 	.attach = kp_attach,
+	.list = kp_list,
 	.pt_regs = true,
+	.pid_filter = true,
 };
 
 const struct probe_ops std_probe_kretprobe = {
@@ -298,5 +344,7 @@ const struct probe_ops std_probe_kretprobe = {
 	.check_ident = ptregs_check_ident,
 	.lower_ident = ptregs_lower_ident,
 	.attach = kp_attach,
+	.list = kr_list,
 	.pt_regs = true,
+	.pid_filter = true,
 };

@@ -403,4 +403,5 @@ const struct probe_ops std_probe_rawtracepoint = {
 	.lower_ident = rtp_lower_ident,
 	.attach = rtp_attach,
 	.list = rtp_list,
+	.pid_filter = true,
 };

@@ -48,4 +48,5 @@ const struct probe_ops std_probe_software = {
 	.expand = sw_expand,
 	.attach = sw_attach,
 	.list = sw_list,
+	.pid_filter = true,
 };

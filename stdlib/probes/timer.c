@@ -169,4 +169,5 @@ const struct probe_ops std_probe_profile = {
 	.aliases = profile_aliases,
 	.expand = profile_expand,
 	.attach = profile_attach,
+	.pid_filter = true,
 };

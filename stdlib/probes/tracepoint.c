@@ -154,6 +154,41 @@ static bool has_glob(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+/* The entry of DIR nearest to WORD by edit distance (sema's arena holds
+ * it), or NULL: "did you mean" for a misspelt category or event. */
+static const char *nearest_entry(struct sema *s, const char *dir, const char *word)
+{
+	const char **names = NULL;
+	const char *best = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return NULL;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (n + 2 > cap) {
+			const char **more;
+
+			cap = cap ? cap * 2 : 64;
+			more = realloc(names, cap * sizeof(*names));
+			if (!more)
+				break;
+			names = more;
+		}
+		names[n++] = arena_strdup(s->arena, e->d_name);
+	}
+	closedir(d);
+	if (names) {
+		names[n] = NULL;
+		best = diag_suggest(word, names);
+	}
+	free(names);
+	return best;
+}
+
 static int tp_expand(struct sema *s, struct ast_node *ap, const char *spec)
 {
 	const char *tracefs, *rest = strchr(spec, ':'), *colon;
@@ -191,14 +226,27 @@ static int tp_expand(struct sema *s, struct ast_node *ap, const char *spec)
 				       name) == 0)
 			return 0;
 		snprintf(path, sizeof(path), "%s/events/%s", tracefs, cat);
-		if (access(path, F_OK) != 0)
-			sema_note(s, ap->loc,
-				  "there is no tracepoint category '%s'; list them with: hawk -l "
-				  "'tracepoint:*'",
-				  cat);
-		else
-			sema_note(s, ap->loc, "list the category with: hawk -l 'tracepoint:%s:*'",
-				  cat);
+		if (access(path, F_OK) != 0) {
+			const char *sug;
+
+			snprintf(path, sizeof(path), "%s/events", tracefs);
+			sug = nearest_entry(s, path, cat);
+			if (sug)
+				sema_hint(s, "did you mean 'tracepoint:%s:%s'?", sug, name);
+			else
+				sema_note(s, ap->loc,
+					  "there is no tracepoint category '%s'; list them with: "
+					  "hawk -l 'tracepoint:*'",
+					  cat);
+		} else {
+			const char *sug = nearest_entry(s, path, name);
+
+			if (sug)
+				sema_hint(s, "did you mean 'tracepoint:%s:%s'?", cat, sug);
+			else
+				sema_note(s, ap->loc,
+					  "list the category with: hawk -l 'tracepoint:%s:*'", cat);
+		}
 		return -1;
 	}
 	snprintf(path, sizeof(path), "%s/events", tracefs);
@@ -362,4 +410,5 @@ const struct probe_ops std_probe_tracepoint = {
 	.lower_ident = tp_lower_ident,
 	.attach = tp_attach,
 	.list = tp_list,
+	.pid_filter = true,
 };

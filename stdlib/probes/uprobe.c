@@ -5,8 +5,12 @@
  * (libc, libc.so.6; runtime/usyms.c). FUNC is a function name, a wildcard
  * over the binary's function symbols (.symtab and .dynsym; one program per
  * distinct address), FUNC+OFFSET (inside the function), or an address in
- * the ELF file (0x1234, as nm prints it). With DWARF debug info, BINARY@FILE:LINE
- * or BINARY@FILE:LINE:COL is the first instruction of that source line
+ * the ELF file (0x1234, as nm prints it). C++ functions can be named
+ * demangled: `"ns::f(int)"` (quoted) or `cpp:ns::f` (bpftrace's language
+ * prefix) match the demangled name, whole or without its parameter list,
+ * wildcards included; a plain name that no symbol has also tries that
+ * (`f` for f(int) and f()). With DWARF debug info, BINARY@FILE:LINE or
+ * BINARY@FILE:LINE:COL is the first instruction of that source line
  * (stdlib/dwarf.c). Each attach point is resolved to a file offset while
  * compiling and attached with bpf_program__attach_uprobe_opts(); -p PID /
  * -c CMD attach to that process only (the kernel filters by its memory
@@ -73,6 +77,35 @@ static bool parse_num(const char *str, uint64_t *v)
 	errno = 0;
 	*v = strtoull(str, &end, 0);
 	return !*end && !errno;
+}
+
+/* A demangled name without its parameter list: "ns::f(int) const" -> "ns::f". */
+static const char *base_name(const char *shown, char *buf, size_t len)
+{
+	const char *paren = strchr(shown, '(');
+
+	if (!paren || (size_t)(paren - shown) >= len)
+		return shown;
+	memcpy(buf, shown, (size_t)(paren - shown));
+	buf[paren - shown] = '\0';
+	return buf;
+}
+
+/* Does a function match a demangled-name pattern (whole, or its base name)? */
+static bool cpp_match(const char *pat, const struct usym *sym)
+{
+	const char *shown = usyms_name(sym);
+	char base[1024];
+
+	if (!strcmp(shown, sym->name))
+		return !fnmatch(pat, shown, 0); /* not a C++ name */
+	return !fnmatch(pat, shown, 0) || !fnmatch(pat, base_name(shown, base, sizeof(base)), 0);
+}
+
+/* The name `func` shows: demangled unless config cpp_demangle is off. */
+static const char *func_label(struct sema *s, const struct usym *sym)
+{
+	return s->res->config.cpp_demangle ? usyms_name(sym) : sym->name;
 }
 
 /* Names of the functions, for "did you mean" (malloc'ed array). */
@@ -171,12 +204,14 @@ static int up_expand_line(struct sema *s, struct ast_node *ap, const char *spec,
 static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec, bool ret)
 {
 	const char *kind = ret ? "uretprobe" : "uprobe";
-	const char *first = strchr(spec, ':'), *last = strrchr(spec, ':');
+	const char *first = strchr(spec, ':'), *last = strrchr(spec, ':'), *q;
 	char target[PATH_MAX], path[PATH_MAX], func[512];
 	const struct usym *syms, *sym;
 	struct usym_elf *e;
 	uint64_t v;
 	int err = 0, n, i, added = 0;
+	bool cpp = false; /* match demangled names ("..." or cpp:) */
+	size_t flen;
 	char *plus;
 
 	if (first) {
@@ -185,15 +220,38 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 		if (at && (!colon || at < colon))
 			return up_expand_line(s, ap, spec, first + 1, at, ret);
 	}
+	/* BINARY ends before a quoted function, before cpp:, else at the last ':' */
+	if (first && (q = strstr(first + 1, ":\"")) && q > first + 1) {
+		last = q;
+		cpp = true;
+	} else if (first && (q = strstr(first + 1, ":cpp:")) && q > first + 1) {
+		last = q + 4;
+		cpp = true;
+	}
 	if (!first || first == last || last == first + 1 || !last[1] ||
 	    (size_t)(last - first - 1) >= sizeof(target) || strlen(last + 1) >= sizeof(func)) {
 		sema_error(s, ap->loc, "invalid %s '%s': expected %s:BINARY:FUNCTION", kind, spec,
 			   kind);
 		return -1;
 	}
-	memcpy(target, first + 1, (size_t)(last - first - 1));
-	target[last - first - 1] = '\0';
-	strcpy(func, last + 1);
+	if (cpp && last[1] == '"') {
+		memcpy(target, first + 1, (size_t)(last - first - 1));
+		target[last - first - 1] = '\0';
+		strcpy(func, last + 2);
+		flen = strlen(func);
+		if (!flen || func[flen - 1] != '"') {
+			sema_error(s, ap->loc, "invalid %s '%s': unterminated quoted function name",
+				   kind, spec);
+			return -1;
+		}
+		func[flen - 1] = '\0';
+	} else {
+		size_t tlen = (size_t)(last - first - 1) - (cpp ? 4 : 0);
+
+		memcpy(target, first + 1, tlen);
+		target[tlen] = '\0';
+		strcpy(func, last + 1);
+	}
 	if (strpbrk(target, "*?[")) {
 		sema_error(s, ap->loc, "invalid %s '%s': wildcards in the binary are not supported",
 			   kind, spec);
@@ -213,6 +271,9 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 		return -1;
 	}
 	syms = usyms_elf_syms(e, &n);
+
+	if (cpp)
+		goto demangled;
 
 	/* an address in the ELF file */
 	if (parse_num(func, &v)) {
@@ -253,6 +314,12 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 		int64_t off;
 
 		sym = usyms_elf_find(e, func);
+		if ((!sym || !sym->is_func) && !plus) {
+			/* perhaps a C++ function's name without its parameters */
+			cpp = true;
+			goto demangled;
+		}
+	not_found:
 		if (!sym || !sym->is_func) {
 			const char **names = func_names(e);
 			const char *sug = names ? diag_suggest(func, names) : NULL;
@@ -274,26 +341,35 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 				   path);
 			return -1;
 		}
-		add_point(s, ap, ret, path, e, func,
+		add_point(s, ap, ret, path, e, func_label(s, sym),
 			  plus ? arena_printf(s->arena, "%s+%llu", func, (unsigned long long)v)
 			       : func,
 			  sym->addr + v, off, !v);
 		return 0;
 	}
+demangled:
+	/* a wildcard, or a C++ name (demangled): one program per address; the
+	 * attach point is spelled with the symbol's own (mangled) name */
 	for (i = 0; i < n; i++) {
 		int64_t off;
 
-		if (!syms[i].is_func || fnmatch(func, syms[i].name, 0))
+		if (!syms[i].is_func ||
+		    (cpp ? !cpp_match(func, &syms[i]) : fnmatch(func, syms[i].name, 0) != 0))
 			continue;
 		/* aliases share an address: attach once */
 		if (i && syms[i - 1].addr == syms[i].addr && syms[i - 1].is_func &&
-		    !fnmatch(func, syms[i - 1].name, 0))
+		    (cpp ? cpp_match(func, &syms[i - 1]) : !fnmatch(func, syms[i - 1].name, 0)))
 			continue;
 		off = usyms_elf_offset(e, syms[i].addr, true);
 		if (off < 0)
 			continue;
-		add_point(s, ap, ret, path, e, syms[i].name, syms[i].name, syms[i].addr, off, true);
+		add_point(s, ap, ret, path, e, func_label(s, &syms[i]), syms[i].name, syms[i].addr,
+			  off, true);
 		added++;
+	}
+	if (!added && !strpbrk(func, "*?[") && !strstr(spec, ":cpp:") && !strstr(spec, ":\"")) {
+		sym = NULL;
+		goto not_found; /* a plain name: no such function */
 	}
 	if (!added) {
 		sema_error(s, ap->loc, "no function in '%s' matches '%s'", path, func);
@@ -359,7 +435,7 @@ static struct up_dwarf *point_dwarf(struct sema *s, struct ptregs_point *d)
 	u = arena_alloc(s->arena, sizeof(*u));
 	d->dwarf = u;
 	salt_binary(s, d->target);
-	u->status = std_dwarf_func(s, d->target, d->fname, d->vaddr, &u->fn);
+	u->status = std_dwarf_func(s->arena, d->target, d->fname, d->vaddr, &u->fn);
 	if (u->status)
 		return u;
 	types = arena_alloc(s->arena, sizeof(*types) * (size_t)(u->fn.nparams + 1));
@@ -555,6 +631,131 @@ static int up_attach(struct rt *rt, struct res_probe *p, struct bpf_program *pro
 	return 0;
 }
 
+/* ---- -l ------------------------------------------------------------------------ */
+
+/* -lv: a function's parameters from the binary's DWARF, one "    TYPE NAME"
+ * line each, as bpftrace prints them for uprobes (not uretprobes, which have
+ * no args); malloc'ed, NULL without DWARF. */
+static char *dwarf_params(const char *path, const struct usym *sym)
+{
+	struct dwarf_func fn;
+	struct arena a;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i;
+
+	if (!std_dwarf_available(path))
+		return NULL;
+	arena_init(&a);
+	f = open_memstream(&out, &len);
+	if (f && !std_dwarf_func(&a, path, sym->name, sym->addr, &fn)) {
+		for (i = 0; i < fn.nparams; i++)
+			fprintf(f, "    %s%s%s\n", fn.params[i].ctype,
+				*fn.params[i].name ? " " : "", fn.params[i].name);
+	}
+	if (f)
+		fclose(f);
+	arena_free(&a);
+	if (out && !*out) {
+		free(out);
+		out = NULL;
+	}
+	return out;
+}
+
+/* The functions of one binary that a uprobe can go on, "KIND:PATH:NAME" for
+ * each whose name matches fpat (NULL: whose whole name the listing wants). */
+static void list_binary(struct probe_list *l, const char *kind, const char *path, const char *fpat)
+{
+	const struct usym *syms;
+	struct usym_elf *e;
+	int err = 0, n, i;
+	char name[PATH_MAX + 600];
+
+	e = usyms_elf(path, &err);
+	if (!e)
+		return;
+	syms = usyms_elf_syms(e, &n);
+	for (i = 0; i < n; i++) {
+		if (!syms[i].is_func || (fpat && fnmatch(fpat, syms[i].name, 0)) ||
+		    usyms_elf_offset(e, syms[i].addr, true) < 0)
+			continue;
+		snprintf(name, sizeof(name), "%s:%s:%s", kind, path, syms[i].name);
+		if (fpat || probe_list_match(l, name)) {
+			/* aliases repeat: the listing drops them */
+			char *detail = probe_list_verbose(l) && !strcmp(kind, "uprobe")
+					       ? dwarf_params(path, &syms[i])
+					       : NULL;
+
+			probe_list_add(l, name, detail);
+			free(detail);
+		}
+	}
+}
+
+/*
+ * `uprobe:BINARY:FUNC` lists BINARY's functions (BINARY as a uprobe names
+ * it: a path, a program or a library); `uprobe:*:FUNC` and, for uprobe only,
+ * a pattern without a provider list those of every file -p's process maps.
+ * Without a binary or a process there is nothing to list.
+ */
+static void up_list_kind(struct probe_list *l, const struct probe_ops *ops)
+{
+	const char *pat = probe_list_pattern(l), *rest, *last;
+	int pid = probe_list_pid(l), nfiles = 0, i;
+	char target[PATH_MAX], path[PATH_MAX];
+	const char *fpat = NULL, **files;
+	struct arena a;
+
+	if (pat && strchr(pat, ':')) {
+		if (!probe_list_names(l, ops))
+			return;
+		rest = strchr(pat, ':') + 1;
+		last = strrchr(rest, ':');
+		if (!last)
+			last = rest + strlen(rest);
+		if ((size_t)(last - rest) >= sizeof(target))
+			return;
+		memcpy(target, rest, (size_t)(last - rest));
+		target[last - rest] = '\0';
+		fpat = *last && last[1] ? last + 1 : "*";
+		if (!strpbrk(target, "*?[")) {
+			if (usyms_find_binary(target, path, sizeof(path))) {
+				probe_list_error(l,
+						 "%s target '%s' not found: no such file, program "
+						 "in $PATH or library",
+						 ops->name, target);
+				return;
+			}
+			list_binary(l, ops->name, path, fpat);
+			return;
+		}
+	} else if (ops != &std_probe_uprobe) {
+		return;
+	} else {
+		strcpy(target, "*");
+	}
+	if (!pid)
+		return;
+	arena_init(&a);
+	files = std_mapped_files(&a, pid, &nfiles);
+	for (i = 0; files && i < nfiles; i++)
+		if (!fnmatch(target, files[i], 0))
+			list_binary(l, ops->name, files[i], fpat);
+	arena_free(&a);
+}
+
+static void up_list(struct probe_list *l)
+{
+	up_list_kind(l, &std_probe_uprobe);
+}
+
+static void ur_list(struct probe_list *l)
+{
+	up_list_kind(l, &std_probe_uretprobe);
+}
+
 static const char *const up_aliases[] = {"u", NULL};
 static const char *const ur_aliases[] = {"ur", NULL};
 
@@ -565,6 +766,7 @@ const struct probe_ops std_probe_uprobe = {
 	.check_ident = up_check_ident,
 	.lower_ident = up_lower_ident,
 	.attach = up_attach,
+	.list = up_list,
 	.pt_regs = true,
 	.user_space = true,
 };
@@ -576,6 +778,7 @@ const struct probe_ops std_probe_uretprobe = {
 	.check_ident = up_check_ident,
 	.lower_ident = up_lower_ident,
 	.attach = up_attach,
+	.list = ur_list,
 	.pt_regs = true,
 	.user_space = true,
 };

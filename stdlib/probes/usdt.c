@@ -206,10 +206,7 @@ static bool resolve_binary(const char *name, int pid, char *out, size_t len)
 	return realpath(buf, out) && strlen(out) < len;
 }
 
-/* Every file mapped executable by process pid (pid 0: by every process),
- * each once; a NULL-terminated list in the arena, or NULL when the maps of
- * process pid cannot be read. */
-static const char **mapped_files(struct sema *s, int pid, int *count)
+const char **std_mapped_files(struct arena *a, int pid, int *count)
 {
 	struct ptrvec v = {0};
 	DIR *d = NULL;
@@ -247,7 +244,7 @@ static const char **mapped_files(struct sema *s, int pid, int *count)
 			for (i = 0; i < v.len && !seen; i++)
 				seen = !strcmp(v.items[i], file);
 			if (!seen)
-				ptrvec_push(s->arena, &v, arena_strdup(s->arena, file));
+				ptrvec_push(a, &v, arena_strdup(a, file));
 		}
 		if (f)
 			fclose(f);
@@ -256,7 +253,7 @@ static const char **mapped_files(struct sema *s, int pid, int *count)
 	}
 	if (d)
 		closedir(d);
-	ptrvec_push(s->arena, &v, NULL);
+	ptrvec_push(a, &v, NULL);
 	*count = v.len - 1;
 	return (const char **)v.items;
 }
@@ -383,7 +380,7 @@ static int usdt_expand(struct sema *s, struct ast_node *ap, const char *spec)
 				  prov ? ":" : "", name);
 			return -1;
 		}
-		files = mapped_files(s, pid, &nfiles);
+		files = std_mapped_files(s->arena, pid, &nfiles);
 		if (!files) {
 			sema_error(
 				s, ap->loc,
@@ -604,6 +601,88 @@ static int usdt_attach(struct rt *rt, struct res_probe *p, struct bpf_program *p
 	return 0;
 }
 
+/* ---- -l ------------------------------------------------------------------------ */
+
+/* The probes of one file, "usdt:PATH:PROVIDER:NAME", each matching prov and
+ * name (NULL prov: any provider; NULL name: the whole name as the listing
+ * wants). A file that cannot be read or has no notes lists nothing. */
+static void list_file(struct probe_list *l, struct arena *a, const char *path, int pid,
+		      const char *prov, const char *name)
+{
+	struct usdt_file f;
+	char err[256];
+	int rc = usdt_read_file(a, path, &f, err, sizeof(err));
+
+	if (rc == -ENOENT && pid > 0 && path[0] == '/') {
+		path = arena_printf(a, "/proc/%d/root%s", pid, path);
+		rc = usdt_read_file(a, path, &f, err, sizeof(err));
+	}
+	if (rc || !f.has_notes)
+		return;
+	for (int i = 0; i < f.nnotes; i++) {
+		const struct usdt_note *n = &f.notes[i];
+		const char *full = arena_printf(a, "usdt:%s:%s:%s", path, n->provider, n->name);
+
+		if (name ? (prov && fnmatch(prov, n->provider, 0)) || fnmatch(name, n->name, 0)
+			 : !probe_list_match(l, full))
+			continue;
+		probe_list_add(l, full, NULL); /* one line for a probe's locations */
+	}
+}
+
+/*
+ * `usdt:BINARY[:[PROVIDER:]NAME]` lists BINARY's probes (BINARY as a usdt
+ * probe names it); `usdt:*...` those of every file -p's process maps (without
+ * -p: of every process); a pattern without a provider lists those of -p's
+ * process's files only.
+ */
+static void usdt_list(struct probe_list *l)
+{
+	const char *pat = probe_list_pattern(l), *prov = NULL, *name = NULL, *target = "*";
+	int pid = probe_list_pid(l), nfiles = 0, n = 0, i;
+	char *parts[4] = {NULL}, *p, path[PATH_MAX];
+	const char **files;
+	struct arena a;
+
+	if (pat && strchr(pat, ':') && !probe_list_names(l, &std_probe_usdt))
+		return;
+	if ((!pat || !strchr(pat, ':')) && !pid)
+		return;
+	arena_init(&a);
+	if (pat && strchr(pat, ':')) {
+		p = arena_strdup(&a, strchr(pat, ':') + 1);
+		while (n < 4 && p) {
+			parts[n++] = p;
+			p = strchr(p, ':');
+			if (p)
+				*p++ = '\0';
+		}
+		target = parts[0];
+		name = n >= 2 ? parts[n - 1] : "*";
+		prov = n == 3 ? parts[1] : NULL;
+		if (p || !*target)
+			goto out; /* more parts than a usdt probe has */
+	}
+	if (!has_wildcard(target)) {
+		if (!resolve_binary(target, pid, path, sizeof(path)))
+			probe_list_error(l, "usdt binary '%s' not found", target);
+		else
+			list_file(l, &a, path, pid, prov, name);
+		goto out;
+	}
+	files = std_mapped_files(&a, pid, &nfiles);
+	if (!files && pid) {
+		probe_list_error(l, "cannot read the files mapped by process %d: %s", pid,
+				 strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < nfiles; i++)
+		if (!fnmatch(target, files[i], 0))
+			list_file(l, &a, files[i], pid, prov, name);
+out:
+	arena_free(&a);
+}
+
 static const char *const usdt_aliases[] = {"U", NULL};
 
 const struct probe_ops std_probe_usdt = {
@@ -613,6 +692,7 @@ const struct probe_ops std_probe_usdt = {
 	.check_ident = usdt_check_ident,
 	.lower_ident = usdt_lower_ident,
 	.attach = usdt_attach,
+	.list = usdt_list,
 	.pt_regs = true,
 	.user_space = true,
 };

@@ -663,16 +663,23 @@ def detect_flavour(hawk):
 
 
 def build_progs(dest):
-    """Builds tests/e2e/progs/*.c as CMake does, for runs outside ctest."""
+    """Builds tests/e2e/progs/*.c and *.cc as CMake does, for runs outside ctest."""
     cc = os.environ.get("CC", "cc")
     src_dir = os.path.join(HERE, "progs")
     for f in sorted(os.listdir(src_dir)):
-        if not f.endswith(".c"):
+        if f.endswith(".cc"):
+            name, comp = f[:-3], os.environ.get("CXX", "c++")
+        elif f.endswith(".c"):
+            name, comp = f[:-2], cc
+        else:
             continue
-        name = f[:-2]
-        cmd = [cc, "-O2", "-g", "-o", os.path.join(dest, name), os.path.join(src_dir, f)]
-        if name not in ("uprobe_target", "usdt_target", "uprobe_dwarf"):  # static unless
-            cmd.insert(1, "-static")                                      # a uprobe target
+        cmd = [comp, "-O2", "-g", "-o", os.path.join(dest, name), os.path.join(src_dir, f)]
+        if name.startswith("stack_target"):  # frame pointers, dynamic PIE (see CMakeLists.txt)
+            cmd[1] = "-O0"
+            cmd.insert(2, "-fno-omit-frame-pointer")
+        elif name not in ("uprobe_target", "usdt_target", "uprobe_dwarf"):  # static unless
+            # a uprobe target
+            cmd.insert(1, "-static")
         if name == "tid_check":
             cmd.append("-pthread")
         if name == "uprobe_args":  # see CMakeLists.txt: PIE and not, with libhawkup.so

@@ -649,6 +649,124 @@ static void test_status(void)
 	free(err_buf);
 }
 
+/* ---- stacks: frames named by fake hooks ---- */
+
+/* user frames 0x1000 + i name "ufN+i", 0xdead is unknown; kernel frames
+ * 0xffff0000 + i name "kfN" (+i with an offset) */
+static const char *fake_uframe(void *ctx, uint32_t pid, uint64_t addr, unsigned flags, char *buf,
+			       size_t len)
+{
+	int n;
+
+	if (addr == 0xdead || pid != 42)
+		return NULL;
+	n = snprintf(buf, len, "uf%d", (int)(addr >> 4 & 0xf));
+	if (flags & OUT_FRAME_OFFSET)
+		n += snprintf(buf + n, len - (size_t)n, "+%d", (int)(addr & 0xf));
+	if (flags & OUT_FRAME_MODULE)
+		snprintf(buf + n, len - (size_t)n, " (/bin/x)");
+	return buf;
+}
+
+static const char *fake_ksym(void *ctx, uint64_t addr, char *buf, size_t len)
+{
+	snprintf(buf, len, "kf%d", (int)(addr >> 4 & 0xf));
+	return buf;
+}
+
+static const char *fake_kframe(void *ctx, uint64_t addr, char *buf, size_t len)
+{
+	snprintf(buf, len, "kf%d+%d", (int)(addr >> 4 & 0xf), (int)(addr & 0xf));
+	return buf;
+}
+
+static struct hk_type *stack_type(const char *mode, uint32_t limit, bool user)
+{
+	struct hk_type *t = ARENA_NEW(&A, struct hk_type);
+
+	t->kind = TY_STACK;
+	t->name = mode;
+	t->count = limit;
+	t->as = user ? AS_USER : AS_KERNEL;
+	t->size = 8 + 8 * limit;
+	t->align = 8;
+	return t;
+}
+
+/* A stack value of limit slots holding n addresses (innermost first). */
+static void *stack_val(uint32_t limit, uint32_t pid, const uint64_t *addrs, uint32_t n)
+{
+	unsigned char *v = arena_alloc(&A, 8 + 8 * limit);
+
+	memset(v, 0, 8 + 8 * limit);
+	memcpy(v, &n, 4);
+	memcpy(v + 4, &pid, 4);
+	memcpy(v + 8, addrs, 8 * n);
+	return v;
+}
+
+static const char *print_stack_map(enum out_format fmt, struct res_map *m, struct map_entry *e,
+				   int n)
+{
+	cap_begin(fmt);
+	o.uframe = fake_uframe;
+	o.kframe = fake_kframe;
+	o.ksym = fake_ksym;
+	out_map(&o, m, e, n, 0, 1);
+	return cap_end();
+}
+
+static void test_stack_maps(void)
+{
+	static const uint64_t u[3] = {0x1012, 0x1023, 0xdead}, k[2] = {0xffff0011, 0xffff0025};
+	struct hk_type *us = stack_type("bpftrace", 4, true), *up = stack_type("perf", 4, true);
+	struct res_map *m = mkmap("@u", us, agg(&count_ops, 8));
+	struct res_map *p = mkmap("@p", up, agg(&count_ops, 8));
+	struct map_entry e = {stack_val(4, 42, u, 3), u64v(7)};
+	struct map_entry ep = {stack_val(4, 42, u, 3), u64v(2)};
+
+	/* bpftrace layout: 4 spaces in keys, an unknown frame in hex */
+	CHECK_STR(print_stack_map(OUT_TEXT, m, &e, 1),
+		  "@u[\n    uf1+2\n    uf2+3\n    0xdead\n]: 7\n");
+	/* perf: the address, the name and the binary; unknown as bpftrace */
+	CHECK_STR(
+		print_stack_map(OUT_TEXT, p, &ep, 1),
+		"@p[\n\t1012 uf1+2 (/bin/x)\n\t1023 uf2+3 (/bin/x)\n\tdead 0xdead ([unknown])\n]: "
+		"2\n");
+	/* folded: root first, no offsets, no trailing blank line */
+	CHECK_STR(print_stack_map(OUT_FOLDED, m, &e, 1), "0xdead;uf2;uf1 7\n");
+
+	/* @[comm, ustack, kstack] = count(): comm, user root..leaf, kernel root..leaf */
+	{
+		struct hk_type *f[3] = {ty_string(&A, 16), stack_type("bpftrace", 3, true),
+					stack_type("bpftrace", 2, false)};
+		struct hk_type *kt = ty_tuple(&A, f, NULL, 3);
+		struct res_map *t = mkmap("@", kt, agg(&count_ops, 8));
+		unsigned char *key = arena_alloc(&A, kt->size), *key2 = arena_alloc(&A, kt->size);
+		struct map_entry te[2] = {{key, u64v(5)}, {key2, u64v(1)}};
+
+		memset(key, 0, kt->size);
+		strcpy((char *)key, "app");
+		memcpy(key + kt->fields[1].offset, stack_val(3, 42, u, 2), f[1]->size);
+		memcpy(key + kt->fields[2].offset, stack_val(2, 0, k, 2), f[2]->size);
+		/* a kernel-only sample: the user stack is empty */
+		memset(key2, 0, kt->size);
+		strcpy((char *)key2, "idle");
+		memcpy(key2 + kt->fields[2].offset, stack_val(2, 0, k, 1), f[2]->size);
+		CHECK_STR(print_stack_map(OUT_FOLDED, t, te, 2),
+			  "idle;kf1 1\napp;uf2;uf1;kf2;kf1 5\n");
+		/* (sorted in place: idle first) */
+		CHECK_STR(print_stack_map(OUT_TEXT, t, te, 1), "@[idle, \n, \n    kf1+1\n]: 1\n");
+	}
+	/* -f folded leaves other maps as text */
+	{
+		struct res_map *c = mkmap("@c", ty_string(&A, 16), agg(&count_ops, 8));
+		struct map_entry ce = {skey("x"), u64v(1)};
+
+		CHECK_STR(print_stack_map(OUT_FOLDED, c, &ce, 1), "@c[x]: 1\n");
+	}
+}
+
 int main(void)
 {
 	fixture_init();
@@ -663,6 +781,7 @@ int main(void)
 	test_lhist_maps();
 	test_key_order();
 	test_status();
+	test_stack_maps();
 	fixture_free();
 	return check_done();
 }
