@@ -886,6 +886,34 @@ LLVMValueRef cg_arith(struct cg *cg, int op, LLVMValueRef l, LLVMValueRef r, boo
 	return cg_const(cg, 0);
 }
 
+/* Whether two tuples (pointers l and r, types checked by sema) are equal,
+ * field by field, as an i1. */
+static LLVMValueRef tuple_eq(struct cg *cg, LLVMValueRef l, const struct hk_type *lt,
+			     LLVMValueRef r, const struct hk_type *rt)
+{
+	LLVMValueRef all = LLVMConstInt(LLVMInt1TypeInContext(cg->o.ctx), 1, 0), eq;
+	int i;
+
+	for (i = 0; i < lt->nfields; i++) {
+		const struct hk_type *a = lt->fields[i].type, *b = rt->fields[i].type;
+		LLVMValueRef pa = cg_gep(cg, l, lt->fields[i].offset);
+		LLVMValueRef pb = cg_gep(cg, r, rt->fields[i].offset);
+
+		if (a->kind == TY_TUPLE) {
+			eq = tuple_eq(cg, pa, a, pb, b);
+		} else if (a->kind == TY_STRING) {
+			eq = LLVMBuildICmp(cg->b, LLVMIntEQ,
+					   cg_strcmp(cg, pa, a->size, pb, b->size), cg_const(cg, 0),
+					   "");
+		} else {
+			eq = LLVMBuildICmp(cg->b, LLVMIntEQ, cg_to_i64(cg, cg_load(cg, pa, a), a),
+					   cg_to_i64(cg, cg_load(cg, pb, b), b), "");
+		}
+		all = LLVMBuildAnd(cg->b, all, eq, "");
+	}
+	return all;
+}
+
 static LLVMValueRef cg_binop(struct cg *cg, struct ast_node *n)
 {
 	const struct hk_type *lt = n->lhs->type, *rt = n->rhs->type;
@@ -914,6 +942,11 @@ static LLVMValueRef cg_binop(struct cg *cg, struct ast_node *n)
 	}
 	l = cg_expr(cg, n->lhs);
 	r = cg_expr(cg, n->rhs);
+	if (lt->kind == TY_TUPLE && rt->kind == TY_TUPLE) {
+		LLVMValueRef eq = tuple_eq(cg, l, lt, r, rt);
+
+		return bool_i64(cg, n->op == TOK_NE ? LLVMBuildNot(cg->b, eq, "") : eq);
+	}
 	if (lt->kind == TY_STRING && rt->kind == TY_STRING) {
 		LLVMValueRef c = cg_strcmp(cg, l, lt->size, r, rt->size);
 
@@ -1134,15 +1167,22 @@ static LLVMValueRef cg_ternary(struct cg *cg, struct ast_node *n)
 /* `if (c) { a } else { b }` as a value: like ?: with blocks. */
 static LLVMValueRef cg_if_expr(struct cg *cg, struct ast_node *n)
 {
-	LLVMBasicBlockRef tb = cg_block(cg, "ifx_then"), eb = cg_block(cg, "ifx_else"),
-			  done = cg_block(cg, "ifx_done");
+	LLVMBasicBlockRef tb, eb, done;
 	const struct hk_type *t = n->type;
 	bool scalar = ty_is_scalar(t);
-	LLVMValueRef res = scalar ? entry_alloca(cg, 8) : cg_alloc(cg, t->size), v;
+	LLVMValueRef res, v;
 	struct ast_node *arm[2] = {n->then, n->els};
-	LLVMBasicBlockRef bb[2] = {tb, eb};
+	LLVMBasicBlockRef bb[2];
 	int i;
 
+	if (n->sema_id == 1 || n->sema_id == 2) /* known when compiling (sema) */
+		return cg_expr(cg, arm[n->sema_id - 1]);
+	tb = cg_block(cg, "ifx_then");
+	eb = cg_block(cg, "ifx_else");
+	done = cg_block(cg, "ifx_done");
+	res = scalar ? entry_alloca(cg, 8) : cg_alloc(cg, t->size);
+	bb[0] = tb;
+	bb[1] = eb;
 	LLVMBuildCondBr(cg->b, truthy(cg, cg_expr(cg, n->cond)), tb, eb);
 	for (i = 0; i < 2; i++) {
 		LLVMPositionBuilderAtEnd(cg->b, bb[i]);
@@ -1207,15 +1247,29 @@ LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
 		}
 		}
 		return v;
-	case AST_INCDEC:
-		return cg_update(cg, n->lhs, n->op == TOK_INC ? '+' : '-', cg_const(cg, 1),
-				 n->is_post);
+	case AST_INCDEC: {
+		/* a pointer steps over one element */
+		const struct hk_type *e = n->type->kind == TY_PTR ? n->type->elem : NULL;
+
+		return cg_update(cg, n->lhs, n->op == TOK_INC ? '+' : '-',
+				 cg_const(cg, e && e->size ? e->size : 1), n->is_post);
+	}
 	case AST_TERNARY:
 		return cg_ternary(cg, n);
 	case AST_FIELD:
 	case AST_ARROW:
 		return cg_field(cg, n);
 	case AST_CAST:
+		if (n->type->kind == TY_ARRAY) {
+			/* an integer's low bytes as an array */
+			LLVMValueRef p = cg_alloc(cg, 8);
+
+			cg_store(cg, p, &ty_u64, cg_to_i64(cg, cg_expr(cg, n->lhs), n->lhs->type),
+				 &ty_u64);
+			return p;
+		}
+		if (n->lhs->type->kind == TY_ARRAY) /* an array's bytes as an integer */
+			return cg_to_i64(cg, cg_load(cg, cg_expr(cg, n->lhs), n->type), n->type);
 		v = cg_to_i64(cg, cg_expr(cg, n->lhs), n->lhs->type);
 		if (n->type->kind == TY_BOOL)
 			return bool_i64(cg, truthy(cg, v));
@@ -1263,10 +1317,21 @@ LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
 
 static void cg_if(struct cg *cg, struct ast_node *n)
 {
-	LLVMBasicBlockRef tb = cg_block(cg, "if_then"),
-			  eb = n->els ? cg_block(cg, "if_else") : NULL,
-			  done = cg_block(cg, "if_done");
+	LLVMBasicBlockRef tb, eb, done;
 
+	if (n->sema_id == 1 || n->sema_id == 2) {
+		/* the condition was known when compiling (sema): only the live branch */
+		struct ast_node *live = n->sema_id == 1 ? n->then : n->els;
+
+		if (live && live->kind == AST_IF)
+			cg_if(cg, live);
+		else if (live)
+			cg_block_stmts(cg, live);
+		return;
+	}
+	tb = cg_block(cg, "if_then");
+	eb = n->els ? cg_block(cg, "if_else") : NULL;
+	done = cg_block(cg, "if_done");
 	LLVMBuildCondBr(cg->b, truthy(cg, cg_expr(cg, n->cond)), tb, eb ? eb : done);
 	LLVMPositionBuilderAtEnd(cg->b, tb);
 	cg_block_stmts(cg, n->then);
@@ -1293,7 +1358,12 @@ static void cg_loop(struct cg *cg, struct ast_node *n)
 		return;
 	}
 	if (n->kind == AST_FOR_RANGE) {
-		slot = var_slot(cg, n->lhs->sema_var);
+		/* The counter lives on the stack, apart from $i (which may live
+		 * in the scratch map, whose contents the verifier does not
+		 * track: it would see no progress and call the loop infinite);
+		 * $i gets a copy at the top of each iteration, so assigning to
+		 * it in the body does not change the iteration. */
+		slot = entry_alloca(cg, 8);
 		LLVMBuildStore(cg->b, cg_expr(cg, n->cond), slot);
 		hi = cg_expr(cg, n->rhs);
 	}
@@ -1307,6 +1377,9 @@ static void cg_loop(struct cg *cg, struct ast_node *n)
 					      LLVMBuildLoad2(cg->b, cg->i64, slot, ""), hi, ""),
 				body, done);
 	LLVMPositionBuilderAtEnd(cg->b, body);
+	if (slot)
+		LLVMBuildStore(cg->b, LLVMBuildLoad2(cg->b, cg->i64, slot, ""),
+			       var_slot(cg, n->lhs->sema_var));
 	cg->brk[cg->nloops] = done;
 	cg->cont[cg->nloops] = step;
 	cg->nloops++;
@@ -1506,34 +1579,16 @@ static void cg_block_stmts(struct cg *cg, struct ast_node *blk)
 
 /* ---- programs and the module ---------------------------------------------------------- */
 
-/* -p/-c: return unless the current task is of the traced process (its tgid,
- * the upper half of bpf_get_current_pid_tgid()). The -c child's pid is in
- * the "globals" map (offset 8), written before anything is attached. */
+/* -p: return unless the current task is of the traced process (its tgid,
+ * the upper half of bpf_get_current_pid_tgid()). */
 static void cg_pid_filter(struct cg *cg)
 {
 	LLVMBasicBlockRef go = cg_block(cg, "pid_ok");
 	LLVMValueRef tgid =
 		LLVMBuildLShr(cg->b, cg_helper(cg, BPF_FUNC_get_current_pid_tgid, cg->i64, NULL, 0),
 			      cg_const(cg, 32), "tgid");
-	LLVMValueRef want;
+	LLVMValueRef want = cg_const(cg, (uint64_t)cg->res->filter_pid);
 
-	if (cg->res->filter_pid > 0) {
-		want = cg_const(cg, (uint64_t)cg->res->filter_pid);
-	} else {
-		const struct res_map *g = cg_internal_map(cg, "globals");
-		LLVMValueRef key = cg_alloc(cg, 4), args[2], v;
-		LLVMBasicBlockRef found = cg_block(cg, "pid_globals");
-
-		if (!g)
-			return;
-		LLVMBuildStore(cg->b, LLVMConstInt(cg->i32, 0, 0), key);
-		args[0] = cg_map_ptr(cg, g);
-		args[1] = key;
-		v = cg_helper(cg, BPF_FUNC_map_lookup_elem, cg->ptr, args, 2);
-		LLVMBuildCondBr(cg->b, LLVMBuildIsNull(cg->b, v, ""), cg->exit, found);
-		LLVMPositionBuilderAtEnd(cg->b, found);
-		want = LLVMBuildLoad2(cg->b, cg->i64, cg_gep(cg, v, 8), "cpid");
-	}
 	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, tgid, want, ""), go, cg->exit);
 	LLVMPositionBuilderAtEnd(cg->b, go);
 }
@@ -1568,7 +1623,7 @@ static void cg_probe_program(struct cg *cg, struct ast_node *probe, struct res_p
 	LLVMPositionBuilderAtEnd(cg->b, cg->entry);
 	LLVMBuildBr(cg->b, body);
 	LLVMPositionBuilderAtEnd(cg->b, body);
-	if (p->ops->pid_filter && (cg->res->filter_pid > 0 || cg->res->filter_child))
+	if (p->ops->pid_filter && cg->res->filter_pid > 0)
 		cg_pid_filter(cg);
 	if (probe->pred) {
 		LLVMBasicBlockRef go = cg_block(cg, "pred_ok");

@@ -128,6 +128,17 @@ struct ast_node {
 	void *sema_data;			/* module-private data */
 };
 
+/* A comment of the source (a line comment, a block comment, or the `#!`
+ * first line).
+ * The parser keeps them aside, in source order, for the formatter (--fmt);
+ * they are not part of the tree. C definitions keep theirs in their text. */
+struct ast_comment {
+	struct loc loc;
+	const char *text; /* as written, from its first character; not NUL-terminated */
+	uint32_t len;
+	struct ast_comment *next;
+};
+
 struct ast_node *ast_new(struct arena *a, enum ast_kind kind, struct loc loc);
 /* Appends item to the list at *head (keeps source order); returns the head. */
 struct ast_node *ast_append(struct ast_node *head, struct ast_node *item);

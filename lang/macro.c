@@ -10,7 +10,8 @@
  *   - every other variable of the body gets a name of its own for this
  *     expansion (hygiene: the macro cannot see or clobber the caller's $y).
  * A call used as a statement becomes a block statement; used as a value, a
- * block expression. Macros may call macros; recursion is an error.
+ * block expression. A macro without parameters can also be used bare
+ * (`two` for `two()`). Macros may call macros; recursion is an error.
  * Invariant: after macro_expand() no AST_CALL names a macro and no AST_MACRO
  * item is left for sema to see (they are unlinked from the program).
  */
@@ -187,6 +188,13 @@ static void expand_node(struct expander *x, struct ast_node *n, bool is_stmt, in
 		*n = *n->lhs;
 		n->next = next;
 		expand_call(x, n, m, true, depth);
+		return;
+	}
+	if (n->kind == AST_IDENT && (m = find_macro(x, n->name)) && !m->params) {
+		/* a macro without parameters can be used bare: `two` is `two()` */
+		n->kind = AST_CALL;
+		n->body = NULL;
+		expand_call(x, n, m, is_stmt, depth);
 		return;
 	}
 	if (n->kind == AST_CALL && (m = find_macro(x, n->name))) {

@@ -45,6 +45,9 @@ struct builtin_ops {
 	struct LLVMOpaqueValue *(*lower)(struct cg *cg, struct ast_node *n);
 	/* BI_AGG: the aggregation this function updates. */
 	const struct agg_ops *agg;
+	/* check() leaves the value, known when compiling, in n->sema_data
+	 * (is_str(x)...): an `if` on it keeps only its taken branch. */
+	bool constant;
 	/* Runtime: print an EV_OTHER event this module emitted. */
 	void (*event)(struct rt *rt, const struct res_event *ev, const void *data, uint32_t len);
 };
@@ -132,10 +135,10 @@ struct probe_ops {
 	/* test:NAME: run once each by the runtime under --test (never otherwise);
 	 * a non-zero `return` value fails the test. */
 	bool is_test;
-	/* With -p PID (or -c CMD), the program returns at once unless the current
-	 * task belongs to that process (tgid): for probes that fire in any
-	 * process (tracepoints, kprobes, perf events); not for uprobes (attached
-	 * to the process) nor begin/end/interval. */
+	/* With -p PID, the program returns at once unless the current task
+	 * belongs to that process (tgid): for probes that fire in any process
+	 * (tracepoints, kprobes, perf events); not for uprobes (attached to the
+	 * process) nor begin/end/interval. -c does not filter (as bpftrace). */
 	bool pid_filter;
 };
 
@@ -176,6 +179,10 @@ int stdlib_list_probes(FILE *out, const char *pattern, bool verbose, int pid);
  * types and for complete structs). */
 struct hk_type *stdlib_btf_type(struct sema *s, const char *name, const char **hint);
 void stdlib_btf_complete(struct sema *s, struct hk_type *t);
+/* Whether a bare name is a kernel typedef ("gfp_t", "__wsum") and not a
+ * builtin's name: how the parser and sema tell `(name)`/`sizeof(name)`
+ * of a type from one of a value. */
+bool stdlib_type_name(const char *name);
 /* The same for t and every struct it holds by value (not through pointers):
  * for values printed or stored whole. */
 void stdlib_btf_complete_deep(struct sema *s, struct hk_type *t);

@@ -158,11 +158,9 @@ struct resources {
 	/* What probe expansion read besides the program (usdt: each binary's path and
 	 * identity), hashed: part of the compile cache's key; 0 if nothing. */
 	uint64_t cache_salt;
-	/* Probes whose ops have pid_filter run only for this process: -p's pid
-	 * (a constant in the code: part of the cache key), or, with
-	 * filter_child, the -c child's (read from the "globals" map). */
+	/* -p's pid: probes whose ops have pid_filter run only for this process
+	 * (a constant in the code: part of the cache key); 0: no filter. */
 	int filter_pid;
-	bool filter_child;
 };
 
 #endif

@@ -187,11 +187,44 @@ static bool const_eval(struct sema *s, struct ast_node *n, int64_t *v)
 		case '^':
 			*v = a ^ b;
 			return true;
+		case TOK_EQ:
+			*v = a == b;
+			return true;
+		case TOK_NE:
+			*v = a != b;
+			return true;
+		case TOK_LAND:
+			*v = a && b;
+			return true;
+		case TOK_LOR:
+			*v = a || b;
+			return true;
+		}
+		return false;
+	case AST_CALL:
+		/* is_str(x)...: answered when checked (builtin_ops.constant) */
+		if (n->sema_builtin && n->sema_builtin->constant && n->type &&
+		    n->type->kind != TY_NONE) {
+			*v = (int64_t)(intptr_t)n->sema_data;
+			return true;
 		}
 		return false;
 	default:
 		return false;
 	}
+}
+
+/* Whether c asks a compile-time type question (is_str(x)...): such an `if`
+ * checks and generates only its taken branch. */
+static bool asks_type(const struct ast_node *c)
+{
+	if (!c)
+		return false;
+	if (c->kind == AST_CALL)
+		return c->sema_builtin && c->sema_builtin->constant;
+	if (c->kind == AST_UNOP || c->kind == AST_BINOP)
+		return asks_type(c->lhs) || asks_type(c->rhs);
+	return false;
 }
 
 int sema_const_int(struct sema *s, struct ast_node *n, int64_t *v)
@@ -235,10 +268,6 @@ struct res_probe *sema_add_probe(struct sema *s, const struct probe_ops *ops, co
 	r->probes = np;
 	if (ops->pid_filter && s->opt && s->opt->target_pid > 0)
 		r->filter_pid = s->opt->target_pid;
-	if (ops->pid_filter && s->opt && s->opt->has_child && !r->filter_child) {
-		r->filter_child = true;
-		sema_internal_map(s, "globals", "hawk_globals", RM_ARRAY, 4, 24, 1);
-	}
 	if (ops->is_begin)
 		r->nbegin++;
 	if (ops->is_end)
@@ -696,6 +725,24 @@ static bool is_string_like(const struct hk_type *t)
 	return t->kind == TY_STRING;
 }
 
+/* Tuples compare with == and != field by field: strings with strings,
+ * scalars with scalars, tuples with tuples. */
+static bool tuples_comparable(const struct hk_type *l, const struct hk_type *r)
+{
+	int i;
+
+	if (l->kind != TY_TUPLE || r->kind != TY_TUPLE || l->nfields != r->nfields)
+		return false;
+	for (i = 0; i < l->nfields; i++) {
+		const struct hk_type *a = l->fields[i].type, *b = r->fields[i].type;
+
+		if (!((a->kind == TY_STRING && b->kind == TY_STRING) ||
+		      (ty_is_scalar(a) && ty_is_scalar(b)) || tuples_comparable(a, b)))
+			return false;
+	}
+	return true;
+}
+
 static struct hk_type *check_binop(struct sema *s, struct ast_node *n)
 {
 	struct hk_type *l = check_expr(s, n->lhs), *r = check_expr(s, n->rhs);
@@ -721,6 +768,8 @@ static struct hk_type *check_binop(struct sema *s, struct ast_node *n)
 		if (is_string_like(l) && is_string_like(r))
 			return n->type = &ty_bool;
 		if (ty_is_scalar(l) && ty_is_scalar(r))
+			return n->type = &ty_bool;
+		if ((n->op == TOK_EQ || n->op == TOK_NE) && tuples_comparable(l, r))
 			return n->type = &ty_bool;
 		sema_error(s, n->loc, "cannot compare %s with %s", ty_name(s->arena, l),
 			   ty_name(s->arena, r));
@@ -832,6 +881,8 @@ static struct hk_type *check_incdec(struct sema *s, struct ast_node *n)
 		l->type = m->value;
 		t = m->value;
 	}
+	if (t && t->kind == TY_PTR && l->kind == AST_VAR)
+		return n->type = t; /* `$p++` steps over one element */
 	if (!t || !ty_is_int(t) || t->kind == TY_BOOL) {
 		sema_error(s, n->loc, "'%s' needs an integer, not %s",
 			   n->op == TOK_INC ? "++" : "--", ty_name(s->arena, t));
@@ -924,6 +975,14 @@ static struct hk_type *resolve_type(struct sema *s, struct ast_node *ty)
 			t = ty_int(ints[i].size, ints[i].sgn);
 	if (!t && !strcmp(ty->name, "bool"))
 		t = &ty_bool;
+	if (!t && !strcmp(ty->name, "void")) {
+		if (!ty->ival) {
+			sema_error(s, ty->loc,
+				   "type 'void' has no size: only a pointer to it can be used");
+			return NULL;
+		}
+		t = &ty_voidptr_target;
+	}
 	if (!t && !strcmp(ty->name, "string")) {
 		t = ty_string(s->arena, ty->uval ? (uint32_t)ty->uval : s->res->config.max_strlen);
 		sized = true;
@@ -969,12 +1028,36 @@ static struct hk_type *resolve_type(struct sema *s, struct ast_node *ty)
 	return t;
 }
 
+/*
+ * sizeof(name) and offsetof(name, f) with a bare name: the scanner cannot
+ * tell a typedef's name from a value's, so a name that is a typedef of the
+ * script or of the kernel (and not a builtin) becomes the type operand.
+ */
+static void ident_as_type(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *id = n->lhs, *ty;
+
+	if (!id || id->kind != AST_IDENT)
+		return;
+	if (!(s->cdefs && cdecl_find(s->cdefs, id->name)) && !stdlib_type_name(id->name))
+		return;
+	ty = ARENA_NEW(s->arena, struct ast_node);
+	ty->kind = AST_TYPE;
+	ty->loc = id->loc;
+	ty->name = id->name;
+	n->vtype = ty;
+	n->lhs = NULL;
+}
+
 /* offsetof(struct X, a.b) or offsetof(expr, a.b): a constant (sema_data). */
 static struct hk_type *check_offsetof(struct sema *s, struct ast_node *n)
 {
-	struct hk_type *t = n->vtype ? resolve_type(s, n->vtype) : check_expr(s, n->lhs);
+	struct hk_type *t;
 	const char *p = n->str;
 	uint64_t off = 0;
+
+	ident_as_type(s, n);
+	t = n->vtype ? resolve_type(s, n->vtype) : check_expr(s, n->lhs);
 
 	if (!t || t->kind == TY_NONE)
 		return n->type = &ty_none;
@@ -1021,8 +1104,19 @@ static struct hk_type *check_cast(struct sema *s, struct ast_node *n)
 			to->as = from->as;
 		return n->type = to;
 	}
+	/* an integer's bytes as an array of integers (little-endian, the low
+	 * bytes when the array is smaller), and back */
+	if (to->kind == TY_ARRAY && to->elem->kind == TY_INT && from->kind == TY_INT &&
+	    to->size <= from->size)
+		return n->type = to;
+	if (to->kind == TY_INT && from->kind == TY_ARRAY && from->elem->kind == TY_INT &&
+	    from->size == to->size)
+		return n->type = to;
 	sema_error(s, n->loc, "cannot cast %s to %s", ty_name(s->arena, from),
 		   ty_name(s->arena, to));
+	if (to->kind == TY_ARRAY && from->kind == TY_INT)
+		sema_hint(s, "an integer converts to an array of at most its own size (%u bytes)",
+			  from->size);
 	if (to->kind == TY_STRUCT && ty_is_scalar(from))
 		sema_hint(s, "did you mean a pointer: (%s *)?", ty_name(s->arena, to));
 	return n->type = &ty_none;
@@ -1218,6 +1312,7 @@ static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
 		return n->type = ty_tuple(s->arena, el, names, cnt);
 	}
 	case AST_SIZEOF:
+		ident_as_type(s, n);
 		if (n->lhs) {
 			t = check_expr(s, n->lhs);
 			n->sema_data = (void *)(uintptr_t)t->size;
@@ -1270,6 +1365,7 @@ static struct hk_type *check_block_expr(struct sema *s, struct ast_node *n)
 static struct hk_type *check_if_expr(struct sema *s, struct ast_node *n)
 {
 	struct hk_type *c = check_expr(s, n->cond), *a, *b;
+	int64_t v;
 
 	if (c->kind != TY_NONE && !ty_is_scalar(c))
 		sema_error(s, n->cond->loc,
@@ -1278,6 +1374,14 @@ static struct hk_type *check_if_expr(struct sema *s, struct ast_node *n)
 	if (!n->els) {
 		sema_error(s, n->loc, "an if expression needs an else branch");
 		return n->type = &ty_none;
+	}
+	if (asks_type(n->cond) && const_eval(s, n->cond, &v)) {
+		/* known when compiling: only the taken arm is checked (sema_id 1 or 2) */
+		n->sema_id = v ? 1 : 2;
+		n->type = check_expr(s, v ? n->then : n->els);
+		if (n->type->kind == TY_INT)
+			n->type = ty_int(8, n->type->is_signed);
+		return n->type;
 	}
 	a = check_expr(s, n->then);
 	b = check_expr(s, n->els);
@@ -1434,6 +1538,13 @@ static void check_stmt(struct sema *s, struct ast_node *n)
 {
 	int64_t v;
 
+	if (n->kind == AST_ASSIGN && n->op == '=' && n->lhs->kind == AST_IDENT &&
+	    !strcmp(n->lhs->name, "_")) {
+		/* `_ = expr;` evaluates expr and discards its value */
+		n->kind = AST_EXPR_STMT;
+		n->lhs = n->rhs;
+		n->rhs = NULL;
+	}
 	switch (n->kind) {
 	case AST_EXPR_STMT:
 		if (n->lhs->kind == AST_CALL)
@@ -1492,6 +1603,17 @@ static void check_stmt(struct sema *s, struct ast_node *n)
 	}
 	case AST_IF:
 		check_cond(s, n->cond);
+		if (asks_type(n->cond) && const_eval(s, n->cond, &v)) {
+			/* sema_id: 1 only `then` is live, 2 only `els` */
+			n->sema_id = v ? 1 : 2;
+			if (v)
+				check_block(s, n->then, true);
+			else if (n->els && n->els->kind == AST_IF)
+				check_stmt(s, n->els);
+			else if (n->els)
+				check_block(s, n->els, true);
+			break;
+		}
 		check_block(s, n->then, true);
 		if (n->els) {
 			if (n->els->kind == AST_IF)

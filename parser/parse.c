@@ -182,6 +182,23 @@ void lex_str_append(struct lexer_state *ls, const char *s, size_t n)
 	ls->slen += n;
 }
 
+void lex_comment(struct lexer_state *ls, struct lex_pos start)
+{
+	struct ast_comment *c;
+
+	if (!ls->keep_comments)
+		return;
+	c = ARENA_NEW(ls->arena, struct ast_comment);
+	c->loc = lex_loc_from(ls, start);
+	c->text = ls->sf->text + start.off;
+	c->len = (uint32_t)(ls->pos.off - start.off);
+	if (ls->comments_tail)
+		ls->comments_tail->next = c;
+	else
+		ls->comments = c;
+	ls->comments_tail = c;
+}
+
 /* ---------------- words ---------------- */
 
 static bool word_is(const char *s, size_t len, const char *w)
@@ -251,6 +268,160 @@ bool lex_typedef_like(const char *s, size_t len)
 		if (word_is(s, len, names[i]))
 			return true;
 	return false;
+}
+
+/* ---------------- type names in casts ---------------- */
+
+static bool (*type_oracle)(const char *name);
+
+void parse_set_type_oracle(bool (*is_type)(const char *name))
+{
+	type_oracle = is_type;
+}
+
+struct lex_name {
+	struct lex_name *next;
+	char *name;
+};
+
+static bool name_listed(const struct lex_name *l, const char *s, size_t n)
+{
+	for (; l; l = l->next)
+		if (word_is(s, n, l->name))
+			return true;
+	return false;
+}
+
+static void name_add(struct lexer_state *ls, struct lex_name **l, const char *s, size_t n)
+{
+	struct lex_name *e;
+
+	if (name_listed(*l, s, n))
+		return;
+	e = ARENA_NEW(ls->arena, struct lex_name);
+	e->name = arena_strndup(ls->arena, s, n);
+	e->next = *l;
+	*l = e;
+}
+
+static bool is_ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* Skips blanks and comments from p; returns where the next token starts. */
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end) {
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n' || *p == '\v' ||
+		    *p == '\f') {
+			p++;
+		} else if (p + 1 < end && p[0] == '/' && p[1] == '/') {
+			while (p < end && *p != '\n')
+				p++;
+		} else if (p + 1 < end && p[0] == '/' && p[1] == '*') {
+			for (p += 2; p + 1 < end && !(p[0] == '*' && p[1] == '/'); p++)
+				;
+			p = p + 2 < end ? p + 2 : end;
+		} else {
+			break;
+		}
+	}
+	return p;
+}
+
+void lex_note_typedef(struct lexer_state *ls, size_t start, size_t end)
+{
+	static const char *const c_words[] = {
+		"typedef",  "struct", "union",	  "enum",	   "const",  "volatile", "signed",
+		"unsigned", "char",   "short",	  "int",	   "long",   "void",	 "float",
+		"double",   "_Bool",  "restrict", "__attribute__", "packed", "aligned",	 NULL,
+	};
+	const char *text = ls->sf->text, *p, *q;
+	size_t from = start, i;
+	int depth = 0;
+
+	/* the declarators come after the body of an inline struct/union/enum */
+	for (i = start; i < end; i++) {
+		if (text[i] == '{')
+			depth++;
+		else if (text[i] == '}' && --depth == 0)
+			from = i + 1;
+	}
+	/* a declarator's name is an identifier followed by ',' ';' '[' or ')' */
+	for (p = text + from; p < text + end;) {
+		int k;
+
+		if (!is_ident_char(*p) || (*p >= '0' && *p <= '9')) {
+			p++;
+			continue;
+		}
+		for (q = p; q < text + end && is_ident_char(*q); q++)
+			;
+		for (k = 0; c_words[k]; k++)
+			if (word_is(p, (size_t)(q - p), c_words[k]))
+				break;
+		if (!c_words[k]) {
+			const char *f = skip_blanks(q, text + end);
+
+			if (f < text + end && (*f == ',' || *f == ';' || *f == '[' || *f == ')'))
+				name_add(ls, &ls->typedefs, p, (size_t)(q - p));
+		}
+		p = q;
+	}
+}
+
+void lex_note_macro_name(struct lexer_state *ls, const char *s, size_t n)
+{
+	name_add(ls, &ls->macro_names, s, n);
+}
+
+/* Whether the '(' before the identifier just scanned can open a cast: not
+ * when a word comes before it (`f(x)`, `if (x)`, `sizeof(x)`), but
+ * `return (T)x`. */
+static bool cast_paren(const struct lexer_state *ls)
+{
+	const char *text = ls->sf->text, *p = text + ls->prev.off, *w;
+
+	while (p > text && p[-1] != '(')
+		p--;
+	if (p > text)
+		p--;
+	while (p > text && (p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\r' || p[-1] == '\n'))
+		p--;
+	for (w = p; w > text && is_ident_char(w[-1]); w--)
+		;
+	return w == p || word_is(w, (size_t)(p - w), "return");
+}
+
+bool lex_cast_type(struct lexer_state *ls, const char *s, size_t n)
+{
+	const char *end = ls->sf->text + ls->sf->len;
+	const char *p = skip_blanks(ls->sf->text + ls->pos.off, end);
+	char *name;
+
+	if (p >= end || *p != ')' || !cast_paren(ls))
+		return false;
+	p = skip_blanks(p + 1, end);
+	if (p >= end)
+		return false;
+	/* `(name)` then an operand: only a cast reads so (`(myint)1`, `(T)$x`) */
+	if (is_ident_char(*p) || *p == '"' || *p == '$' || *p == '@' || *p == '(' || *p == '~' ||
+	    (*p == '!' && (p + 1 >= end || p[1] != '=')))
+		return true;
+	/* `(name) - x`, `(name) * p`, `(name) & x`: a cast if name is a type */
+	if (p + 1 >= end || p[1] == '=' ||
+	    !((*p == '-' && p[1] != '-' && p[1] != '>') || *p == '*' || (*p == '&' && p[1] != '&')))
+		return false;
+	if (ls->in_macro && name_listed(ls->macro_names, s, n))
+		return false; /* a macro parameter */
+	if (name_listed(ls->typedefs, s, n))
+		return true;
+	if (!type_oracle)
+		return false;
+	name = arena_strndup(ls->arena, s, n);
+	return type_oracle(name);
 }
 
 struct ast_node *lex_attach(struct lexer_state *ls, const char *text, size_t len, struct loc loc)
@@ -418,6 +589,12 @@ struct ast_node *lex_number(struct lexer_state *ls, const char *text, size_t len
 struct ast_node *parse_program(struct arena *a, struct source_set *src, int file,
 			       struct diag_set *d)
 {
+	return parse_program_comments(a, src, file, d, NULL);
+}
+
+struct ast_node *parse_program_comments(struct arena *a, struct source_set *src, int file,
+					struct diag_set *d, struct ast_comment **comments)
+{
 	const struct source_file *sf = source_get(src, file);
 	struct lexer_state ls;
 	struct parse_ctx pc;
@@ -425,6 +602,8 @@ struct ast_node *parse_program(struct arena *a, struct source_set *src, int file
 	yyscan_t scanner;
 	int errors = d->nerrors, rc;
 
+	if (comments)
+		*comments = NULL;
 	if (!sf) {
 		diag_error_noloc(d, "no source file %d", file);
 		return NULL;
@@ -440,6 +619,7 @@ struct ast_node *parse_program(struct arena *a, struct source_set *src, int file
 	ls.file = file;
 	ls.pos.line = ls.pos.col = 1;
 	ls.prev = ls.lastc = ls.pos;
+	ls.keep_comments = comments != NULL;
 	memset(&pc, 0, sizeof(pc));
 	pc.arena = a;
 	pc.diag = d;
@@ -456,6 +636,8 @@ struct ast_node *parse_program(struct arena *a, struct source_set *src, int file
 	yy_delete_buffer(buf, scanner);
 	yylex_destroy(scanner);
 	free(ls.sbuf);
+	if (comments)
+		*comments = ls.comments;
 
 	if (rc != 0 && d->nerrors == errors)
 		diag_error_noloc(d, "%s: parse failed", sf->name);

@@ -39,10 +39,15 @@ struct lexer_state {
 	struct lex_pos start; /* start of a token built from several matches */
 	char *sbuf;	      /* string literal being built (malloc'ed) */
 	size_t slen, scap;
-	int cdepth;		  /* '{' nesting inside a C definition */
-	bool ctypedef;		  /* the C definition is a typedef (ends at ';') */
-	size_t cdef_end;	  /* offset just past the C definition so far */
-	struct lex_pos cdef_last; /* its last character */
+	int cdepth;		      /* '{' nesting inside a C definition */
+	bool ctypedef;		      /* the C definition is a typedef (ends at ';') */
+	size_t cdef_end;	      /* offset just past the C definition so far */
+	struct lex_pos cdef_last;     /* its last character */
+	struct lex_name *typedefs;    /* names the script's typedefs define */
+	struct lex_name *macro_names; /* the current macro's name and parameters */
+	bool in_macro;		      /* scanning a `macro` item */
+	bool keep_comments;	      /* collect comments (for the formatter) */
+	struct ast_comment *comments, *comments_tail;
 };
 
 /* The parser's state (bison parse-param). */
@@ -94,10 +99,22 @@ int lex_keyword(const char *s, size_t len);
 /* Names that read as a type in a cast even with no '*': "*_t" typedefs,
  * u8..u64, s8..s64, __u8..__s64, char, short, int, long. */
 bool lex_typedef_like(const char *s, size_t len);
+/* Records the names a typedef (the text from start to end) defines. */
+void lex_note_typedef(struct lexer_state *ls, size_t start, size_t end);
+/* Records a name of the macro being scanned (its name or a parameter). */
+void lex_note_macro_name(struct lexer_state *ls, const char *s, size_t n);
+/* Whether the identifier s just scanned, after a '(' and before a ')', is
+ * a type: `(name)` followed by an operand (`(T)1`, `(T)$x`), or followed by
+ * '-', '*' or '&' when the name is a script typedef or, asked through
+ * parse_set_type_oracle(), a kernel type (and not a macro parameter). */
+bool lex_cast_type(struct lexer_state *ls, const char *s, size_t n);
 /* Appends bytes to the string literal being built. */
 void lex_str_append(struct lexer_state *ls, const char *s, size_t n);
 /* An AST_ATTACH for the text of an attach point ("name=" split off). */
 struct ast_node *lex_attach(struct lexer_state *ls, const char *text, size_t len, struct loc loc);
+/* Records the comment from `start` to the last character scanned, if
+ * comments are being kept. */
+void lex_comment(struct lexer_state *ls, struct lex_pos start);
 /* The length of the identifier at the start of s. */
 size_t lex_ident_len(const char *s, size_t len);
 

@@ -4,15 +4,19 @@
  * their top-level items (macros, map declarations, probes...) into the
  * program, after the items of the file that imported them. A path is taken
  * relative to the importing file's folder (the current folder for -e and
- * stdin). A file imported twice is read once; cycles end there.
+ * stdin). A folder imports its .bt files in name order (not when it is
+ * world-writable); BPF C files (.c) are refused: hawk has no C compiler.
+ * A file imported twice is read once; cycles end there.
  */
 #include "import.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../lang/arena.h"
 #include "../parser/parse.h"
@@ -70,20 +74,23 @@ static void folder_of(const char *name, char *out, size_t len)
 
 static int import_items(struct importer *im, struct ast_node *prog, int file);
 
-static struct ast_node *import_one(struct importer *im, struct ast_node *imp, int from)
+/* Reads and parses one file (path as given, for messages) and returns its
+ * items, with its own imports resolved. */
+static struct ast_node *import_file(struct importer *im, struct ast_node *imp, const char *path)
 {
-	const struct source_file *sf = source_get(im->src, from);
-	char dir[PATH_MAX], path[2 * PATH_MAX + 2], real[PATH_MAX];
+	char real[PATH_MAX];
 	struct ast_node *sub;
+	const char *dot = strrchr(path, '.');
 	size_t len;
 	char *text;
 	int i, file;
 
-	if (imp->str[0] == '/')
-		snprintf(path, sizeof(path), "%s", imp->str);
-	else {
-		folder_of(sf->name, dir, sizeof(dir));
-		snprintf(path, sizeof(path), "%s/%s", dir, imp->str);
+	if (dot && !strcmp(dot, ".c")) {
+		diag_error(im->d, imp->loc, "cannot import '%s': BPF C files are not supported",
+			   imp->str);
+		diag_hint(im->d, "hawk compiles without a C compiler: import bpftrace files (.bt), "
+				 "headers of type definitions (.h) or folders of .bt files");
+		return NULL;
 	}
 	if (!realpath(path, real)) {
 		diag_error(im->d, imp->loc, "cannot import '%s': %s", imp->str, strerror(errno));
@@ -111,6 +118,59 @@ static struct ast_node *import_one(struct importer *im, struct ast_node *imp, in
 	if (import_items(im, sub, file) < 0)
 		return NULL;
 	return sub->body;
+}
+
+static int bt_file(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return e->d_name[0] != '.' && n > 3 && !strcmp(e->d_name + n - 3, ".bt");
+}
+
+/* A folder: its .bt files in name order. A folder anyone can write to is
+ * refused (anyone could add code to the program). */
+static struct ast_node *import_folder(struct importer *im, struct ast_node *imp, const char *path,
+				      const struct stat *st)
+{
+	struct dirent **names = NULL;
+	struct ast_node *items = NULL;
+	char file[2 * PATH_MAX + 2];
+	int i, n;
+
+	if ((st->st_mode & S_IWOTH) != 0) {
+		diag_error(im->d, imp->loc, "cannot import '%s': the folder is world-writable",
+			   imp->str);
+		return NULL;
+	}
+	n = scandir(path, &names, bt_file, alphasort);
+	if (n < 0) {
+		diag_error(im->d, imp->loc, "cannot import '%s': %s", imp->str, strerror(errno));
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(file, sizeof(file), "%s/%s", path, names[i]->d_name);
+		items = ast_append(items, import_file(im, imp, file));
+		free(names[i]);
+	}
+	free(names);
+	return items;
+}
+
+static struct ast_node *import_one(struct importer *im, struct ast_node *imp, int from)
+{
+	const struct source_file *sf = source_get(im->src, from);
+	char dir[PATH_MAX], path[2 * PATH_MAX + 2];
+	struct stat st;
+
+	if (imp->str[0] == '/')
+		snprintf(path, sizeof(path), "%s", imp->str);
+	else {
+		folder_of(sf->name, dir, sizeof(dir));
+		snprintf(path, sizeof(path), "%s/%s", dir, imp->str);
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return import_folder(im, imp, path, &st);
+	return import_file(im, imp, path);
 }
 
 /* Replaces the AST_IMPORT items of prog by nothing and appends what they import. */

@@ -3,6 +3,7 @@
  *
  *   read program -> parse_program -> sema_run -> cg_program -> rt_run
  *
+ * (--fmt stops after the parser: run_fmt prints the program formatted.)
  * Usage errors (unknown options, missing or bad values) print one line and
  * "Try 'hawk --help'." on stderr and exit 2; compile errors are rendered
  * diagnostics and exit 1; a run exits with exit()'s code, 0, or 1 on errors.
@@ -12,12 +13,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../codegen/codegen.h"
@@ -26,6 +29,7 @@
 #include "../lang/diag.h"
 #include "../lang/macro.h"
 #include "../lang/modules.h"
+#include "../lang/pretty.h"
 #include "cache.h"
 #include "import.h"
 #include "../lang/resources.h"
@@ -51,6 +55,7 @@ enum {
 	OPT_USDT_FILE_ACTIVATION,
 	OPT_NO_FEATURE,
 	OPT_PROBE_FILTER,
+	OPT_FMT,
 };
 
 struct args {
@@ -71,6 +76,9 @@ struct args {
 	int pid;
 	const char *cmd;
 	bool list, info;
+	bool fmt;		  /* --fmt: print the program formatted, run nothing */
+	const char *probe_filter; /* --probe-filter REGEX */
+	regex_t probe_filter_re;  /* ... compiled */
 };
 
 static void usage(FILE *f)
@@ -96,8 +104,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "    -p, --pid PID  trace only process PID (and with -l, list its uprobes/usdt);\n"
 	      "                   stop when it exits\n"
-	      "    -c, --cmd CMD  run CMD once the probes are attached, trace only it; stop\n"
-	      "                   when it exits\n"
+	      "    -c, --cmd CMD  run CMD once the probes are attached; stop when it exits\n"
 	      "\n"
 	      "    -o, --output FILE\n"
 	      "                   write the output to FILE\n"
@@ -109,6 +116,13 @@ static void usage(FILE *f)
 	      "    --no-warnings  disable all warning messages\n"
 	      "    --no-cache     compile even if a cached object of this program exists\n"
 	      "    --unsafe       allow unsafe/destructive functionality\n"
+	      "\n"
+	      "DEVELOPER OPTIONS:\n"
+	      "    --fmt          print the program formatted (with -o FILE: into FILE), run\n"
+	      "                   nothing\n"
+	      "    --probe-filter REGEX\n"
+	      "                   only load and attach the probes whose names match REGEX\n"
+	      "                   (BEGIN and END always run)\n"
 	      "\n"
 	      "TROUBLESHOOTING OPTIONS:\n"
 	      "    --dry-run      terminate execution right after attaching all the probes\n"
@@ -253,6 +267,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 		{"usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION},
 		{"no-feature", required_argument, NULL, OPT_NO_FEATURE},
 		{"probe-filter", required_argument, NULL, OPT_PROBE_FILTER},
+		{"fmt", no_argument, NULL, OPT_FMT},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -356,8 +371,24 @@ static void parse_args(int argc, char **argv, struct args *a)
 			usage_error("option '%s' is not supported yet", "--usdt-file-activation");
 		case OPT_NO_FEATURE:
 			usage_error("option '%s' is not supported yet", "--no-feature");
-		case OPT_PROBE_FILTER:
-			usage_error("option '%s' is not supported yet", "--probe-filter");
+		case OPT_PROBE_FILTER: {
+			int err;
+
+			if (a->probe_filter)
+				regfree(&a->probe_filter_re);
+			a->probe_filter = optarg;
+			err = regcomp(&a->probe_filter_re, optarg, REG_EXTENDED | REG_NOSUB);
+			if (err) {
+				char msg[256];
+
+				regerror(err, &a->probe_filter_re, msg, sizeof(msg));
+				usage_error("invalid --probe-filter regex '%s': %s", optarg, msg);
+			}
+			break;
+		}
+		case OPT_FMT:
+			a->fmt = true;
+			break;
 		case ':':
 			if (strncmp(argv[optind - 1], "--", 2) == 0)
 				usage_error("option '%s' requires a value", argv[optind - 1]);
@@ -372,6 +403,10 @@ static void parse_args(int argc, char **argv, struct args *a)
 
 	if (a->pid && a->cmd)
 		usage_error("-p and -c cannot be used together");
+	if (a->fmt && a->test)
+		usage_error("--fmt and --test cannot be used together");
+	if (a->fmt && a->list)
+		usage_error("--fmt and -l cannot be used together");
 	if (a->info)
 		exit(rt_info(stdout));
 	if (a->list && !a->prog_text) {
@@ -477,6 +512,72 @@ static int write_file(const char *path, const void *data, size_t len)
 	return 0;
 }
 
+/* Writes data to path through a temporary file beside it, renamed over it
+ * at the end (so `--fmt -o f.bt f.bt` rewrites f.bt safely; an existing
+ * file keeps its mode). */
+static int write_file_atomic(const char *path, const char *data, size_t len)
+{
+	char *tmp = NULL;
+	struct stat st;
+	FILE *f = NULL;
+	int fd, err = 0;
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return -1;
+	fd = mkstemp(tmp);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		err = errno;
+		if (fd >= 0)
+			close(fd);
+		fprintf(stderr, "hawk: cannot write '%s': %s\n", path, strerror(err));
+		free(tmp);
+		return -1;
+	}
+	if (stat(path, &st) == 0)
+		fchmod(fd, st.st_mode & 07777);
+	if (fwrite(data, 1, len, f) != len)
+		err = errno ? errno : EIO;
+	if (fclose(f) && !err)
+		err = errno;
+	if (!err && rename(tmp, path))
+		err = errno;
+	if (err) {
+		fprintf(stderr, "hawk: cannot write '%s': %s\n", path, strerror(err));
+		unlink(tmp);
+	}
+	free(tmp);
+	return err ? -1 : 0;
+}
+
+/* --fmt: parse (nothing else: no imports, no sema, no kernel), print the
+ * program formatted to stdout or -o FILE. Exit status 0, or 1 with the
+ * parser's diagnostics. */
+static int run_fmt(const struct args *a, struct arena *arena, struct source_set *src, int file,
+		   struct diag_set *diag, int colour)
+{
+	struct ast_comment *comments = NULL;
+	struct ast_node *prog = parse_program_comments(arena, src, file, diag, &comments);
+	char *out;
+	size_t len;
+	int status = 0;
+
+	if (!prog || diag->nerrors) {
+		diag_render(diag, stderr, colour);
+		return 1;
+	}
+	out = pretty_program(prog, source_get(src, file), comments, &len);
+	if (!out) {
+		fprintf(stderr, "hawk: out of memory\n");
+		return 1;
+	}
+	if (a->output)
+		status = write_file_atomic(a->output, out, len) ? 1 : 0;
+	else if (fwrite(out, 1, len, stdout) != len || fflush(stdout))
+		status = 1;
+	free(out);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a = {0};
@@ -530,8 +631,13 @@ int main(int argc, char **argv)
 	diag.no_warnings = a.no_warnings;
 	file = source_add(&src, name, a.prog_text ? a.prog_text : text, len);
 	free(text);
+	if (a.fmt) {
+		status = run_fmt(&a, &arena, &src, file, &diag, colour);
+		goto out;
+	}
 
-	/* parse */
+	/* parse (`(name) - x` is a cast when name is a kernel typedef) */
+	parse_set_type_oracle(stdlib_type_name);
 	prog = parse_program(&arena, &src, file, &diag);
 	if (prog)
 		import_resolve(&arena, &src, prog, file, &diag);
@@ -571,8 +677,14 @@ int main(int argc, char **argv)
 
 	if (a.list) {
 		/* -l -e: the probes the program attaches, expanded, in order */
-		for (int i = 0; i < res.nprobes; i++)
-			printf("%s\n", res.probes[i]->spec);
+		for (int i = 0; i < res.nprobes; i++) {
+			const struct res_probe *p = res.probes[i];
+			bool special = p->ops && (p->ops->is_begin || p->ops->is_end);
+
+			if (!a.probe_filter || special ||
+			    regexec(&a.probe_filter_re, p->spec, 0, NULL, 0) == 0)
+				printf("%s\n", p->spec);
+		}
 		status = 0;
 		goto out;
 	}
@@ -646,6 +758,7 @@ int main(int argc, char **argv)
 		.debug_libbpf = a.debug_libbpf,
 		.src = &src,
 		.colour = colour,
+		.probe_filter = a.probe_filter ? &a.probe_filter_re : NULL,
 	};
 	status = rt_run(&res, elf, elf_len, &ro);
 	if (out != stdout && fclose(out)) {

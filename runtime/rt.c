@@ -465,11 +465,20 @@ static void site_error(struct rt *rt, const struct res_event *ev, int64_t rc, ui
 static void report_helper_error(struct rt *rt, const struct res_event *ev, int64_t rc,
 				struct loc loc, const char *helper)
 {
+	const char *err = strerror((int)(rc < 0 ? -rc : rc));
+	char msg[256];
+
+	/* a failed read (-k) says what bpftrace says: "Failed to probe_read_user:
+	 * Bad address (-14)"; other helper errors (map full) their own text */
+	if (ev->site_in_payload)
+		snprintf(msg, sizeof(msg), "Failed to %s: %s (%lld)", helper, err, (long long)rc);
+	else
+		snprintf(msg, sizeof(msg), "%s", ev->fmt);
 	if (rt->out.format == OUT_JSON) {
 		fprintf(rt->out.f,
 			"{\"type\": \"helper_error\", \"msg\": \"%s\", \"helper\": \"%s\", "
 			"\"retcode\": %lld, \"line\": %d, \"col\": %d}\n",
-			ev->fmt, helper, (long long)rc, loc.first_line, loc.first_column);
+			msg, helper, (long long)rc, loc.first_line, loc.first_column);
 		return;
 	}
 	fflush(rt->out.f);
@@ -477,17 +486,17 @@ static void report_helper_error(struct rt *rt, const struct res_event *ev, int64
 		struct diag_set d;
 
 		diag_init(&d, (struct source_set *)rt->opt->src);
-		diag_warn(&d, loc, "%s", ev->fmt);
+		diag_warn(&d, loc, "%s", msg);
 		if (ev->hint)
 			diag_hint(&d, "%s", ev->hint);
-		diag_hint(&d, "helper %s returned %lld (%s)", helper, (long long)rc,
-			  strerror((int)(rc < 0 ? -rc : rc)));
+		if (!ev->site_in_payload)
+			diag_hint(&d, "helper %s returned %lld (%s)", helper, (long long)rc, err);
 		diag_render(&d, stderr, rt->opt->colour);
 		diag_free(&d);
 	} else {
 		fprintf(stderr, "%s:%d:%d: warning: %s (helper %s returned %lld)\n",
 			rt->opt->source_name ? rt->opt->source_name : "stdin", loc.first_line,
-			loc.first_column, ev->fmt, helper, (long long)rc);
+			loc.first_column, msg, helper, (long long)rc);
 	}
 }
 
@@ -1159,6 +1168,33 @@ static int run_special(struct rt *rt, bool begin)
 	return 0;
 }
 
+/* --probe-filter: marks the probes whose spec the regex does not match as
+ * unloaded (BEGIN and END are never filtered). */
+static int filter_probes(struct rt *rt)
+{
+	const struct resources *res = rt->res;
+	int kept = 0;
+
+	if (!rt->unloaded && !(rt->unloaded = calloc((size_t)res->nprobes, sizeof(bool))))
+		return -ENOMEM;
+	for (int i = 0; i < res->nprobes; i++) {
+		const struct res_probe *p = res->probes[i];
+
+		if (p->ops && (p->ops->is_begin || p->ops->is_end))
+			continue;
+		if (p->spec && regexec(rt->opt->probe_filter, p->spec, 0, NULL, 0) == 0) {
+			kept++;
+		} else {
+			rt->unloaded[i] = true;
+			rt->nfiltered++;
+		}
+	}
+	if (!kept && rt->nfiltered)
+		fprintf(stderr,
+			"hawk: warning: --probe-filter matches none of the program's probes\n");
+	return 0;
+}
+
 /* --test: runs each test:NAME probe once, in declaration order, printing
  * what it prints, then "PASS NAME" or "FAIL NAME: why" and a summary line.
  * Returns the exit status: 1 when a test failed (or there were none). */
@@ -1173,7 +1209,7 @@ static int run_tests(struct rt *rt)
 		struct timespec t0, t1;
 		char why[128] = "";
 
-		if (!p->ops || !p->ops->is_test)
+		if (!p->ops || !p->ops->is_test || (rt->unloaded && rt->unloaded[i]))
 			continue;
 		LIBBPF_OPTS(bpf_test_run_opts, opts);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1211,7 +1247,8 @@ static int run_self(struct rt *rt, int sig)
 {
 	for (int i = 0; i < rt->res->nprobes; i++) {
 		const struct res_probe *p = rt->res->probes[i];
-		if (!p->ops || !p->ops->is_self || (int)p->period != sig)
+		if (!p->ops || !p->ops->is_self || (int)p->period != sig ||
+		    (rt->unloaded && rt->unloaded[i]))
 			continue;
 		LIBBPF_OPTS(bpf_test_run_opts, opts);
 		if (bpf_prog_test_run_opts(bpf_program__fd(probe_prog(rt, p)), &opts)) {
@@ -1484,6 +1521,10 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 		goto out;
 	}
 
+	/* --probe-filter: the other probes stay out of the object */
+	if (opt->probe_filter && filter_probes(rt))
+		goto out;
+
 	/* open, load (--dry-run: without the programs the kernel refuses) */
 	for (;;) {
 		bool retry;
@@ -1531,7 +1572,7 @@ int rt_run(const struct resources *res, const void *elf, size_t len, const struc
 		goto out;
 	}
 	if (!opt->quiet && !sig_received)
-		out_attached(&rt->out, res->nprobes - rt->nskipped);
+		out_attached(&rt->out, res->nprobes - rt->nskipped - rt->nfiltered);
 
 	/* poll: the begin events first, then the ring buffer until a stop */
 	rt->phase = RT_PH_RUN;

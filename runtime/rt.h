@@ -9,6 +9,7 @@
 #ifndef HAWK_RT_H
 #define HAWK_RT_H
 
+#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,6 +36,9 @@ struct rt_options {
 	const struct source_set *src; /* renders errors with their source line; may be NULL */
 	int colour;		      /* diagnostics colour: -1 auto, 0 off, 1 on */
 	bool test;		      /* --test: run the test:NAME probes only */
+	/* --probe-filter: only the probes whose expanded attach point (res_probe.spec)
+	 * the regex matches are loaded, attached or run; BEGIN and END always are */
+	const regex_t *probe_filter;
 };
 
 /*

@@ -35,7 +35,8 @@ struct rt {
 	bool *map_zeroed;
 	uint64_t *sites_warned; /* -k: places whose failed read was reported */
 	size_t nsites_warned;
-	int nskipped; /* probes left out under missing_probes = warn | ignore */
+	int nskipped;  /* probes left out under missing_probes = warn | ignore */
+	int nfiltered; /* probes left out by --probe-filter (in unloaded) */
 	int ncpus;
 	struct ring_buffer *rb;
 
@@ -72,8 +73,9 @@ struct rt {
 
 	bool child_reaped; /* the -c child ended by itself; child_status is its wait status */
 	int child_status;
-	bool *unloaded; /* --dry-run: per res_probe, a program the kernel refused to load
-			 * (left out of the object, never attached) */
+	bool *unloaded; /* per res_probe, a program left out of the object (never loaded,
+			 * attached or run): --probe-filter did not match it, or (--dry-run)
+			 * the kernel refused to load it */
 };
 
 /* maps.c */

@@ -299,11 +299,13 @@ const struct usym *usyms_elf_at(const struct usym_elf *e, uint64_t vaddr)
 	return syms_at(e->syms, e->nsyms, vaddr);
 }
 
+/* The file's own (exported) names first: the debug file also names them,
+ * often by an internal alias (__GI_...); it adds the local functions. */
 const struct usym *usyms_elf_name_at(const struct usym_elf *e, uint64_t vaddr)
 {
-	const struct usym *s = e->ndsyms ? syms_at(e->dsyms, e->ndsyms, vaddr) : NULL;
+	const struct usym *s = syms_at(e->syms, e->nsyms, vaddr);
 
-	return s ? s : syms_at(e->syms, e->nsyms, vaddr);
+	return s || !e->ndsyms ? s : syms_at(e->dsyms, e->ndsyms, vaddr);
 }
 
 int64_t usyms_elf_offset(const struct usym_elf *e, uint64_t vaddr, bool exec)

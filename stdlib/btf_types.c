@@ -379,6 +379,16 @@ struct hk_type *stdlib_btf_type(struct sema *s, const char *name, const char **h
 	return convert(s, btf, (uint32_t)id);
 }
 
+bool stdlib_type_name(const char *name)
+{
+	const struct btf *btf;
+
+	if (stdlib_builtin(name))
+		return false; /* `(pid) - 1` stays a subtraction */
+	btf = std_btf_vmlinux();
+	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) > 0;
+}
+
 /* A parameter's BTF type (vmlinux) as a hawk type, through stdlib_btf_type's
  * names: what one u64 slot of a probe context holds. */
 struct hk_type *std_btf_slot_type(struct sema *s, const struct btf *btf, uint32_t id, int depth)

@@ -10,6 +10,8 @@
  * Patterns: "PROVIDER:REST" asks only that provider's module (aliases are
  * accepted: "t:syscalls:*"); a pattern without ':' matches the whole name or
  * its last part ("sys_enter_open*" finds tracepoint:syscalls:sys_enter_open).
+ * Modules whose probes come from a named binary or a process (uprobe, usdt)
+ * read the pattern and -p's pid themselves (probe_list_pattern/pid).
  */
 #include "btf.h"
 #include "stdlib.h"

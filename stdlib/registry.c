@@ -32,6 +32,20 @@ STD_BUILTIN(avg);
 STD_BUILTIN(stats);
 STD_BUILTIN(hist);
 STD_BUILTIN(lhist);
+/* -- aliases and compile-time type tests (exprs.c): declarations -- */
+STD_BUILTIN(pcomm);
+STD_BUILTIN(leader_tid);
+STD_BUILTIN(leader_comm);
+STD_BUILTIN(kptr);
+STD_BUILTIN(uptr);
+STD_BUILTIN(is_str);
+STD_BUILTIN(is_integer);
+STD_BUILTIN(is_unsigned_integer);
+STD_BUILTIN(is_ptr);
+STD_BUILTIN(is_array);
+STD_BUILTIN(is_literal);
+STD_BUILTIN(is_err);
+STD_BUILTIN(fail);
 /* -- task and time builtins: declarations -- */
 STD_BUILTIN(ppid);
 STD_BUILTIN(curtask);
@@ -128,6 +142,20 @@ static const struct builtin_ops *const builtins[] = {
 	&std_stats,
 	&std_hist,
 	&std_lhist,
+	/* -- aliases and compile-time type tests (exprs.c) -- */
+	&std_pcomm,
+	&std_leader_tid,
+	&std_leader_comm,
+	&std_kptr,
+	&std_uptr,
+	&std_is_str,
+	&std_is_integer,
+	&std_is_unsigned_integer,
+	&std_is_ptr,
+	&std_is_array,
+	&std_is_literal,
+	&std_is_err,
+	&std_fail,
 	/* -- task and time builtins -- */
 	&std_ppid,
 	&std_curtask,

@@ -1,9 +1,9 @@
 # bash completion for hawk (installed as share/bash-completion/completions/hawk).
 #
-# Completes options, their values (-f, -B, -d, files for -o/--emit-*), probe
-# types at the start of a probe name (after -l or -e), and, once a probe type
-# is typed ("tracepoint:sys"), the probes this kernel has, from `hawk -l`
-# (root only: otherwise nothing is offered).
+# Completes options, their values (-f, -B, -d, files for -o/--emit-*, probe
+# types for --probe-filter), probe types at the start of a probe name (after
+# -l or -e), and, once a probe type is typed ("tracepoint:sys"), the probes
+# this kernel has, from `hawk -l` (root only: otherwise nothing is offered).
 
 _hawk_probe_types="begin end BEGIN END tracepoint: rawtracepoint: interval: profile: software: hardware:"
 
@@ -17,7 +17,7 @@ _hawk()
 
 	case $prev in
 	-f)
-		COMPREPLY=($(compgen -W "text json" -- "$cur"))
+		COMPREPLY=($(compgen -W "text json folded" -- "$cur"))
 		return
 		;;
 	-B)
@@ -26,6 +26,12 @@ _hawk()
 		;;
 	-d | --debug)
 		COMPREPLY=($(compgen -W "all ast codegen codegen-opt libbpf verifier" -- "$cur"))
+		return
+		;;
+	--probe-filter)
+		# a regex: the probe types are a start
+		COMPREPLY=($(compgen -W "$_hawk_probe_types test:" -- "$cur"))
+		compopt -o nospace 2>/dev/null
 		return
 		;;
 	-o | --output | --emit-elf | --emit-llvm)
@@ -61,8 +67,8 @@ _hawk()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-e -h --help -V --version -v --verbose -q --quiet
 			-l --list --info -p --pid -c --cmd -o --output -f -B -k --warnings
-			--no-warnings --no-cache --unsafe --dry-run -d --debug --emit-elf
-			--emit-llvm" -- "$cur"))
+			--no-warnings --no-cache --unsafe --dry-run --test --fmt
+			--probe-filter -d --debug --emit-elf --emit-llvm" -- "$cur"))
 		return
 	fi
 	COMPREPLY=($(compgen -f -- "$cur"))

@@ -201,15 +201,44 @@ static int up_expand_line(struct sema *s, struct ast_node *ap, const char *spec,
 	return 0;
 }
 
+/* Adds an attach point for each function matching the wildcard func (cpp:
+ * matching demangled names, cpp_match), one per address, spelled with the
+ * symbol's own (mangled) name. Returns how many. */
+static int add_matches(struct sema *s, struct ast_node *ap, bool ret, const char *path,
+		       const struct usym_elf *e, const char *func, bool cpp)
+{
+	int i, n, added = 0;
+	const struct usym *syms = usyms_elf_syms(e, &n);
+
+	for (i = 0; i < n; i++) {
+		int64_t off;
+
+		if (!syms[i].is_func ||
+		    (cpp ? !cpp_match(func, &syms[i]) : fnmatch(func, syms[i].name, 0) != 0))
+			continue;
+		/* aliases share an address: attach once */
+		if (i && syms[i - 1].addr == syms[i].addr && syms[i - 1].is_func &&
+		    (cpp ? cpp_match(func, &syms[i - 1]) : !fnmatch(func, syms[i - 1].name, 0)))
+			continue;
+		off = usyms_elf_offset(e, syms[i].addr, true);
+		if (off < 0)
+			continue;
+		add_point(s, ap, ret, path, e, func_label(s, &syms[i]), syms[i].name, syms[i].addr,
+			  off, true);
+		added++;
+	}
+	return added;
+}
+
 static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec, bool ret)
 {
 	const char *kind = ret ? "uretprobe" : "uprobe";
 	const char *first = strchr(spec, ':'), *last = strrchr(spec, ':'), *q;
 	char target[PATH_MAX], path[PATH_MAX], func[512];
-	const struct usym *syms, *sym;
+	const struct usym *sym;
 	struct usym_elf *e;
 	uint64_t v;
-	int err = 0, n, i, added = 0;
+	int err = 0;
 	bool cpp = false; /* match demangled names ("..." or cpp:) */
 	size_t flen;
 	char *plus;
@@ -270,10 +299,8 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 			   err == -ENOEXEC ? "not an ELF file" : strerror(-err));
 		return -1;
 	}
-	syms = usyms_elf_syms(e, &n);
-
 	if (cpp)
-		goto demangled;
+		goto wildcard;
 
 	/* an address in the ELF file */
 	if (parse_num(func, &v)) {
@@ -314,12 +341,10 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 		int64_t off;
 
 		sym = usyms_elf_find(e, func);
-		if ((!sym || !sym->is_func) && !plus) {
-			/* perhaps a C++ function's name without its parameters */
-			cpp = true;
-			goto demangled;
-		}
-	not_found:
+		/* not a symbol: perhaps a C++ function's name without its parameters */
+		if ((!sym || !sym->is_func) && !plus &&
+		    add_matches(s, ap, ret, path, e, func, true))
+			return 0;
 		if (!sym || !sym->is_func) {
 			const char **names = func_names(e);
 			const char *sug = names ? diag_suggest(func, names) : NULL;
@@ -347,31 +372,9 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 			  sym->addr + v, off, !v);
 		return 0;
 	}
-demangled:
-	/* a wildcard, or a C++ name (demangled): one program per address; the
-	 * attach point is spelled with the symbol's own (mangled) name */
-	for (i = 0; i < n; i++) {
-		int64_t off;
-
-		if (!syms[i].is_func ||
-		    (cpp ? !cpp_match(func, &syms[i]) : fnmatch(func, syms[i].name, 0) != 0))
-			continue;
-		/* aliases share an address: attach once */
-		if (i && syms[i - 1].addr == syms[i].addr && syms[i - 1].is_func &&
-		    (cpp ? cpp_match(func, &syms[i - 1]) : !fnmatch(func, syms[i - 1].name, 0)))
-			continue;
-		off = usyms_elf_offset(e, syms[i].addr, true);
-		if (off < 0)
-			continue;
-		add_point(s, ap, ret, path, e, func_label(s, &syms[i]), syms[i].name, syms[i].addr,
-			  off, true);
-		added++;
-	}
-	if (!added && !strpbrk(func, "*?[") && !strstr(spec, ":cpp:") && !strstr(spec, ":\"")) {
-		sym = NULL;
-		goto not_found; /* a plain name: no such function */
-	}
-	if (!added) {
+wildcard:
+	/* a wildcard, or a C++ name */
+	if (!add_matches(s, ap, ret, path, e, func, cpp)) {
 		sema_error(s, ap->loc, "no function in '%s' matches '%s'", path, func);
 		return -1;
 	}

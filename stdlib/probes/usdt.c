@@ -640,7 +640,7 @@ static void usdt_list(struct probe_list *l)
 {
 	const char *pat = probe_list_pattern(l), *prov = NULL, *name = NULL, *target = "*";
 	int pid = probe_list_pid(l), nfiles = 0, n = 0, i;
-	char *parts[4] = {NULL}, *p, path[PATH_MAX];
+	char *parts[3] = {NULL}, *p, path[PATH_MAX];
 	const char **files;
 	struct arena a;
 
@@ -651,7 +651,7 @@ static void usdt_list(struct probe_list *l)
 	arena_init(&a);
 	if (pat && strchr(pat, ':')) {
 		p = arena_strdup(&a, strchr(pat, ':') + 1);
-		while (n < 4 && p) {
+		while (n < 3 && p) {
 			parts[n++] = p;
 			p = strchr(p, ':');
 			if (p)

@@ -325,6 +325,74 @@ static void test_casts_types(void)
 	BLOCK("let $i: inet;", "(block (let (var $i) (type inet)))");
 }
 
+/* Fake kernel typedefs for the scanner's oracle. */
+static int oracle_calls;
+static bool fake_types(const char *name)
+{
+	oracle_calls++;
+	return !strcmp(name, "__wsum") || !strcmp(name, "code");
+}
+
+/* Typedef names that do not look like types: `(name)` then an operand is
+ * a cast; `(name) - x` asks the script's typedefs, then the oracle. */
+static void test_typedef_casts(void)
+{
+	char *got;
+
+	EXPR("(__wsum)1", "(cast (type __wsum) (int 1))");
+	EXPR("(myint)$x", "(cast (type myint) (var $x))");
+	EXPR("(gfp)arg0", "(cast (type gfp) (ident arg0))");
+	EXPR("(T)(1 + 2)", "(cast (type T) (+ (int 1) (int 2)))");
+	EXPR("(T) \"s\"", "(cast (type T) (str \"s\"))");
+	EXPR("(T)@m", "(cast (type T) (map @m))");
+	EXPR("(T)!$x", "(cast (type T) (! (var $x)))");
+	EXPR("(T)~$x", "(cast (type T) (~ (var $x)))");
+	EXPR("(T) /* c */ 1", "(cast (type T) (int 1))");
+	EXPR("(x) != 1", "(!= (ident x) (int 1))");
+	EXPR("(x) ? 1 : 2", "(? (ident x) (int 1) (int 2))");
+	EXPR("(x)->f", "(-> (ident x) f)");
+	EXPR("f(x) + 1", "(+ (call f (ident x)) (int 1))");
+	EXPR("sizeof(x)", "(sizeof (ident x))");
+	BLOCK("if (x) { }", "(block (if (ident x) (block)))");
+	BLOCK("while (x) { }", "(block (while (ident x) (block)))");
+	BLOCK("return (T)1;", "(block (return (cast (type T) (int 1))))");
+	/* without an oracle only the script's typedefs make `(name) - x` a cast */
+	EXPR("(__wsum) - 1", "(- (ident __wsum) (int 1))");
+	PROG("typedef unsigned int myint, *myptr; typedef int arr4[4];\n"
+	     "BEGIN { $a = (myint)-1; $b = (myptr)*$p; $c = (arr4) & $x; }",
+	     "(program (cdef \"typedef unsigned int myint, *myptr;\") "
+	     "(cdef \"typedef int arr4[4];\") (probe (attach \"BEGIN\") (block "
+	     "(= (var $a) (cast (type myint) (- (int 1)))) "
+	     "(= (var $b) (cast (type myptr) (* (var $p)))) "
+	     "(= (var $c) (cast (type arr4) (& (var $x)))))))");
+	PROG("typedef struct { int a; } anon_t2, other;\nBEGIN { $a = (other)-1; }",
+	     "(program (cdef \"typedef struct { int a; } anon_t2, other;\") "
+	     "(probe (attach \"BEGIN\") (block (= (var $a) (cast (type other) (- (int 1)))))))");
+	parse_set_type_oracle(fake_types);
+	EXPR("(__wsum) - 1", "(cast (type __wsum) (- (int 1)))");
+	EXPR("(__wsum) * $p", "(cast (type __wsum) (* (var $p)))");
+	EXPR("(__wsum) & $x", "(cast (type __wsum) (& (var $x)))");
+	EXPR("(__wsum) && $x", "(&& (ident __wsum) (var $x))");
+	got = dump_block("(__wsum) -= 1;"); /* not a cast: an assignment to a parenthesised name */
+	CHECK(strstr(got, "error: cannot assign to this expression") != NULL);
+	free(got);
+	EXPR("(other) - 1", "(- (ident other) (int 1))");
+	/* a macro's parameter is a value even when the kernel has such a type */
+	got = dump_prog("macro f(code) { (code) - 1 }");
+	CHECK_STR(
+		got,
+		"(program (macro f (params (ident code)) (block :expr (- (ident code) (int 1)))))");
+	free(got);
+	EXPR("(code) - 1", "(cast (type code) (- (int 1)))");
+	/* names before '(' and bare values never ask */
+	oracle_calls = 0;
+	EXPR("(x)", "(ident x)");
+	EXPR("f(x) - 1", "(- (call f (ident x)) (int 1))");
+	EXPR("(x) + 1", "(+ (ident x) (int 1))");
+	CHECK(oracle_calls == 0);
+	parse_set_type_oracle(NULL);
+}
+
 static void test_statements(void)
 {
 	BLOCK("", "(block)");
@@ -807,6 +875,7 @@ int main(void)
 	test_calls();
 	test_tuples_records();
 	test_casts_types();
+	test_typedef_casts();
 	test_statements();
 	test_control_flow();
 	test_block_if_expressions();
