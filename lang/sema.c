@@ -916,7 +916,9 @@ static struct hk_type *check_field(struct sema *s, struct ast_node *n)
 
 	if (t->kind == TY_NONE)
 		return n->type = &ty_none;
-	if (n->kind == AST_ARROW) {
+	if (n->kind == AST_ARROW && t->kind == TY_STRUCT && t->is_ctx) {
+		/* `args->x` where args is a struct value (uprobe with DWARF) */
+	} else if (n->kind == AST_ARROW) {
 		if (t->kind != TY_PTR || !t->elem || t->elem->kind != TY_STRUCT) {
 			sema_error(s, n->loc, "'->' needs a pointer to a struct, not %s",
 				   ty_name(s->arena, t));

@@ -17,6 +17,8 @@ struct ptregs_point {
 	uint64_t offset;    /* uprobe: file offset; kprobe: offset in fname */
 	uint64_t vaddr;	    /* uprobe: the probed address in the ELF file */
 	bool dyn;	    /* uprobe: the ELF file is PIE or a shared library */
+	bool entry;	    /* uprobe: vaddr is a function's first instruction */
+	void *dwarf;	    /* uprobe: its DWARF (args, retval), once looked up */
 };
 
 /* The byte offset of register `name` in struct pt_regs, or -1. */

@@ -9,13 +9,22 @@
  * demangled: `"ns::f(int)"` (quoted) or `cpp:ns::f` (bpftrace's language
  * prefix) match the demangled name, whole or without its parameter list,
  * wildcards included; a plain name that no symbol has also tries that
- * (`f` for f(int) and f()). Each attach point is resolved to
- * a file offset while compiling and attached with
- * bpf_program__attach_uprobe_opts(); -p PID / -c CMD attach to that process
- * only (the kernel filters by its memory map). The context is pt_regs
- * (stdlib/probes/ptregs.c: arg0..N, retval, func, reg()).
+ * (`f` for f(int) and f()). With DWARF debug info, BINARY@FILE:LINE or
+ * BINARY@FILE:LINE:COL is the first instruction of that source line
+ * (stdlib/dwarf.c). Each attach point is resolved to a file offset while
+ * compiling and attached with bpf_program__attach_uprobe_opts(); -p PID /
+ * -c CMD attach to that process only (the kernel filters by its memory
+ * map). The context is pt_regs (stdlib/probes/ptregs.c: arg0..N, retval,
+ * func, reg()).
+ *
+ * With DWARF, `args` (uprobe at a function's entry) is a struct value of the
+ * function's parameters, named and typed from the debug info and read from
+ * where the x86-64 ABI puts them (registers, then the stack); `retval`
+ * (uretprobe) gets the function's return type. The debug info is read only
+ * when a probe uses them.
  */
 #include "ptregs.h"
+#include "../dwarf.h"
 #include "../../lang/diag.h"
 #include "../../runtime/rt.h"
 #include "../../runtime/usyms.h"
@@ -27,28 +36,30 @@
 #include <linux/bpf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 STD_PROBE(uprobe);
 STD_PROBE(uretprobe);
 
 static void add_point(struct sema *s, struct ast_node *ap, bool ret, const char *path,
 		      const struct usym_elf *e, const char *fname, const char *label,
-		      uint64_t vaddr, int64_t off)
+		      uint64_t vaddr, int64_t off, bool entry)
 {
 	struct ptregs_point *d = arena_alloc(s->arena, sizeof(*d));
 	struct res_probe *p;
 
 	d->ret = ret;
+	d->entry = entry;
 	d->user = true;
 	d->fname = arena_strdup(s->arena, fname);
 	d->target = arena_strdup(s->arena, path);
 	d->offset = (uint64_t)off;
 	d->vaddr = vaddr;
 	d->dyn = usyms_elf_is_dyn(e);
-	p = sema_add_probe(
-		s, ret ? &std_probe_uretprobe : &std_probe_uprobe,
-		arena_printf(s->arena, "%s:%s:%s", ret ? "uretprobe" : "uprobe", path, label),
-		ap->loc);
+	p = sema_add_probe(s, ret ? &std_probe_uretprobe : &std_probe_uprobe,
+			   arena_printf(s->arena, "%s:%s%s%s", ret ? "uretprobe" : "uprobe", path,
+					*label == '@' ? "" : ":", label),
+			   ap->loc);
 	p->target = d->target;
 	p->func = d->fname;
 	p->section = ret ? "uretprobe" : "uprobe";
@@ -112,6 +123,84 @@ static const char **func_names(const struct usym_elf *e)
 	return names;
 }
 
+/* BINARY@FILE:LINE[:COL]: `target` starts BINARY, `at` is its '@'. */
+static int up_expand_line(struct sema *s, struct ast_node *ap, const char *spec, const char *target,
+			  const char *at, bool ret)
+{
+	const char *kind = ret ? "uretprobe" : "uprobe";
+	char bin[PATH_MAX], path[PATH_MAX], file[PATH_MAX], err[2 * PATH_MAX + 128];
+	const char *c1 = strrchr(at + 1, ':'), *p;
+	uint64_t line = 0, col = 0, addr;
+	const struct usym *sym;
+	struct usym_elf *e;
+	int64_t off;
+	int rc;
+
+	const char *fend = c1;
+	bool ok = c1 && parse_num(c1 + 1, &line);
+
+	if (ok) {
+		for (p = c1 - 1; p > at && *p >= '0' && *p <= '9'; p--)
+			;
+		if (p > at && *p == ':' && p + 1 < c1 && c1 - p < 20) {
+			char num[24];
+
+			/* FILE:LINE:COL */
+			memcpy(num, p + 1, (size_t)(c1 - p - 1));
+			num[c1 - p - 1] = '\0';
+			col = line;
+			ok = parse_num(num, &line);
+			fend = p;
+		}
+	}
+	if (!ok || at == target || (size_t)(at - target) >= sizeof(bin) || fend == at + 1 ||
+	    (size_t)(fend - at - 1) >= sizeof(file) || !line || line > INT_MAX || col > INT_MAX) {
+		sema_error(s, ap->loc, "invalid %s '%s': expected %s:BINARY@FILE:LINE[:COLUMN]",
+			   kind, spec, kind);
+		return -1;
+	}
+	if (ret) {
+		sema_error(s, ap->loc, "uretprobe '%s': a return probe cannot be at a source line",
+			   spec);
+		sema_hint(s, "use uprobe:%.*s", (int)strlen(target), target);
+		return -1;
+	}
+	memcpy(bin, target, (size_t)(at - target));
+	bin[at - target] = '\0';
+	memcpy(file, at + 1, (size_t)(fend - at - 1));
+	file[fend - at - 1] = '\0';
+	if (usyms_find_binary(bin, path, sizeof(path))) {
+		sema_error(s, ap->loc,
+			   "%s target '%s' not found: no such file, program in $PATH "
+			   "or library",
+			   kind, bin);
+		return -1;
+	}
+	e = usyms_elf(path, &rc);
+	if (!e) {
+		sema_error(s, ap->loc, "cannot read the symbols of '%s': %s", path,
+			   rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
+		return -1;
+	}
+	rc = std_dwarf_line_addr(path, file, (int)line, (int)col, &addr, err, sizeof(err));
+	if (rc) {
+		sema_error(s, ap->loc, "cannot place %s '%s': %s", kind, spec, err);
+		if (rc == -ENODATA)
+			sema_hint(s, "source lines need debug info: build the program with -g");
+		return -1;
+	}
+	off = usyms_elf_offset(e, addr, true);
+	if (off < 0) {
+		sema_error(s, ap->loc, "%s '%s': address 0x%llx is not in an executable segment",
+			   kind, spec, (unsigned long long)addr);
+		return -1;
+	}
+	sym = usyms_elf_at(e, addr);
+	add_point(s, ap, ret, path, e, sym ? sym->name : "", arena_strdup(s->arena, at), addr, off,
+		  sym && sym->addr == addr);
+	return 0;
+}
+
 /* Adds an attach point for each function matching the wildcard func (cpp:
  * matching demangled names, cpp_match), one per address, spelled with the
  * symbol's own (mangled) name. Returns how many. */
@@ -135,7 +224,7 @@ static int add_matches(struct sema *s, struct ast_node *ap, bool ret, const char
 		if (off < 0)
 			continue;
 		add_point(s, ap, ret, path, e, func_label(s, &syms[i]), syms[i].name, syms[i].addr,
-			  off);
+			  off, true);
 		added++;
 	}
 	return added;
@@ -154,6 +243,12 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 	size_t flen;
 	char *plus;
 
+	if (first) {
+		const char *at = strchr(first + 1, '@'), *colon = strchr(first + 1, ':');
+
+		if (at && (!colon || at < colon))
+			return up_expand_line(s, ap, spec, first + 1, at, ret);
+	}
 	/* BINARY ends before a quoted function, before cpp:, else at the last ':' */
 	if (first && (q = strstr(first + 1, ":\"")) && q > first + 1) {
 		last = q;
@@ -218,7 +313,8 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 			return -1;
 		}
 		sym = usyms_elf_at(e, v);
-		add_point(s, ap, ret, path, e, sym ? sym->name : "", func, v, off);
+		add_point(s, ap, ret, path, e, sym ? sym->name : "", func, v, off,
+			  sym && sym->addr == v);
 		return 0;
 	}
 
@@ -273,7 +369,7 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 		add_point(s, ap, ret, path, e, func_label(s, sym),
 			  plus ? arena_printf(s->arena, "%s+%llu", func, (unsigned long long)v)
 			       : func,
-			  sym->addr + v, off);
+			  sym->addr + v, off, !v);
 		return 0;
 	}
 wildcard:
@@ -293,6 +389,228 @@ static int up_expand(struct sema *s, struct ast_node *ap, const char *spec)
 static int ur_expand(struct sema *s, struct ast_node *ap, const char *spec)
 {
 	return up_expand_kind(s, ap, spec, true);
+}
+
+/* ---- args and retval from DWARF ------------------------------------------------ */
+
+struct up_dwarf {
+	int status;		       /* 0, -ENODATA (no debug info), -ENOENT (no function) */
+	struct dwarf_func fn;	       /* the function */
+	struct hk_type *args;	       /* struct of its readable parameters */
+	const struct dwarf_param **at; /* the parameter of each field of args */
+};
+
+/* Folds the binary's identity into the cache salt: the object compiled for
+ * its DWARF (args layout, retval type) must not serve a rebuilt binary. */
+static void salt_binary(struct sema *s, const char *path)
+{
+	uint64_t h = s->res->cache_salt ? s->res->cache_salt : 1469598103934665603ull;
+	uint64_t id[5] = {0};
+	const unsigned char *b;
+	struct stat st;
+	size_t i;
+
+	if (stat(path, &st) == 0) {
+		id[0] = st.st_dev;
+		id[1] = st.st_ino;
+		id[2] = (uint64_t)st.st_size;
+		id[3] = (uint64_t)st.st_mtim.tv_sec;
+		id[4] = (uint64_t)st.st_mtim.tv_nsec;
+	}
+	for (b = (const unsigned char *)path; *b; b++)
+		h = (h ^ *b) * 1099511628211ull;
+	b = (const unsigned char *)id;
+	for (i = 0; i < sizeof(id); i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	s->res->cache_salt = h;
+}
+
+/* The point's function from the binary's DWARF, looked up once. */
+static struct up_dwarf *point_dwarf(struct sema *s, struct ptregs_point *d)
+{
+	struct up_dwarf *u = d->dwarf;
+	struct hk_type **types;
+	const char **names;
+	int i, n = 0;
+
+	if (u)
+		return u;
+	u = arena_alloc(s->arena, sizeof(*u));
+	d->dwarf = u;
+	salt_binary(s, d->target);
+	u->status = std_dwarf_func(s->arena, d->target, d->fname, d->vaddr, &u->fn);
+	if (u->status)
+		return u;
+	types = arena_alloc(s->arena, sizeof(*types) * (size_t)(u->fn.nparams + 1));
+	names = arena_alloc(s->arena, sizeof(*names) * (size_t)(u->fn.nparams + 1));
+	u->at = arena_alloc(s->arena, sizeof(*u->at) * (size_t)(u->fn.nparams + 1));
+	for (i = 0; i < u->fn.nparams; i++) {
+		const struct dwarf_param *dp = &u->fn.params[i];
+
+		if (dp->where == DWP_NONE || !*dp->name)
+			continue;
+		types[n] = dp->type;
+		names[n] = dp->name;
+		u->at[n++] = dp;
+	}
+	/* laid out like a C struct of those fields */
+	u->args = ty_tuple(s->arena, types, names, n);
+	u->args->kind = TY_STRUCT;
+	u->args->name = arena_printf(s->arena, "uprobe_args_%s", u->fn.name);
+	u->args->is_ctx = true;
+	u->args->deep_done = true;
+	if (!u->args->fields)
+		u->args->fields = arena_alloc(s->arena, sizeof(*u->args->fields));
+	return u;
+}
+
+/* Do two args structs hold the same fields at the same places? */
+static bool same_args(const struct hk_type *a, const struct hk_type *b)
+{
+	int i;
+
+	if (a->nfields != b->nfields || a->size != b->size)
+		return false;
+	for (i = 0; i < a->nfields; i++)
+		if (strcmp(a->fields[i].name, b->fields[i].name) ||
+		    a->fields[i].offset != b->fields[i].offset ||
+		    !ty_equal(a->fields[i].type, b->fields[i].type))
+			return false;
+	return true;
+}
+
+static int args_check(struct sema *s, struct res_probe *p, struct ast_node *n)
+{
+	struct ptregs_point *d = p->data;
+	struct up_dwarf *u;
+
+	if (d->ret) {
+		sema_error(s, n->loc, "'args' is not available in uretprobe probes");
+		sema_hint(s, "read the arguments in a uprobe and keep them in a map keyed by tid "
+			     "to use them on return");
+		return -1;
+	}
+	if (!d->entry) {
+		sema_error(s, n->loc,
+			   "'args' is only available at a function's entry, not in %s: the "
+			   "parameters may have left their registers",
+			   p->spec);
+		return -1;
+	}
+	u = point_dwarf(s, d);
+	if (u->status == -ENODATA) {
+		sema_error(s, n->loc, "'args' in %s needs debug info, and '%s' has no DWARF",
+			   p->spec, d->target);
+		sema_hint(s, "build it with -g, or install its debug info (a -dbg or -dbgsym "
+			     "package); arg0..argN read the registers without it");
+		return -1;
+	}
+	if (u->status) {
+		sema_error(s, n->loc, "'args': the DWARF of '%s' does not describe function '%s'",
+			   d->target, d->fname);
+		return -1;
+	}
+	if (!u->args->nfields) {
+		sema_error(s, n->loc, "'args' of %s is empty: %s", u->fn.name,
+			   u->fn.nparams ? "hawk cannot read its parameters (floating-point or "
+					   "structs passed by value)"
+					 : "the function has no parameters");
+		return -1;
+	}
+	if (p != s->points[0] && n->type && n->type->kind == TY_STRUCT &&
+	    !same_args(n->type, u->args)) {
+		sema_error(s, n->loc,
+			   "'args' differs between the functions of this probe ('%s' and '%s')",
+			   n->type->name + strlen("uprobe_args_"), u->fn.name);
+		sema_hint(s, "use one probe per function signature");
+		return -1;
+	}
+	n->type = u->args;
+	return 0;
+}
+
+/* retval: the function's return type when the DWARF gives one a register
+ * holds, else uint64. */
+static struct hk_type *retval_type(struct sema *s, struct ptregs_point *d)
+{
+	struct up_dwarf *u;
+
+	if (!d->entry)
+		return &ty_u64;
+	if (!std_dwarf_available(d->target)) {
+		salt_binary(s, d->target); /* rebuilt with -g, retval gets a type */
+		return &ty_u64;
+	}
+	u = point_dwarf(s, d);
+	return u->status || !u->fn.ret ? &ty_u64 : u->fn.ret;
+}
+
+static int up_check_ident(struct sema *s, struct res_probe *p, struct ast_node *n)
+{
+	struct ptregs_point *d = p->data;
+	struct hk_type *prev, *t;
+	int rc;
+
+	if (!strcmp(n->name, "args"))
+		return args_check(s, p, n);
+	if (strcmp(n->name, "retval") || !d->ret)
+		return ptregs_check_ident(s, p, n);
+	prev = p != s->points[0] ? n->type : NULL;
+	rc = ptregs_check_ident(s, p, n);
+	if (rc)
+		return rc;
+	t = retval_type(s, d);
+	/* the functions of one probe disagree: the raw register */
+	n->type = prev && !ty_equal(prev, t) ? &ty_u64 : t;
+	return 0;
+}
+
+static LLVMValueRef load_reg(struct cg *cg, uint32_t off)
+{
+	return LLVMBuildLoad2(cg->b, cg->i64, cg_gep(cg, cg->ctx, off), "");
+}
+
+static LLVMValueRef up_lower_ident(struct cg *cg, struct res_probe *p, struct ast_node *n)
+{
+	const struct ptregs_point *d = p->data;
+	const struct up_dwarf *u = d->dwarf;
+
+	if (!strcmp(n->name, "args") && u && !u->status) {
+		const struct hk_type *st = n->type;
+		LLVMValueRef buf = cg_alloc(cg, st->size ? st->size : 8), v;
+		int i;
+
+		cg_zero(cg, buf, st->size);
+		for (i = 0; i < st->nfields; i++) {
+			const struct dwarf_param *dp = u->at[i];
+			const struct ty_field *f = &st->fields[i];
+
+			if (dp->where == DWP_REG) {
+				v = load_reg(cg, dp->off);
+			} else {
+				/* above the return address, in user memory */
+				LLVMValueRef slot = cg_alloc(cg, 8);
+
+				LLVMBuildStore(cg->b, cg_const(cg, 0), slot);
+				cg_probe_read(cg, slot, cg_const(cg, 8),
+					      LLVMBuildAdd(cg->b, load_reg(cg, 152),
+							   cg_const(cg, dp->off), ""),
+					      AS_USER, false);
+				v = LLVMBuildLoad2(cg->b, cg->i64, slot, "");
+			}
+			cg_store(cg, cg_gep(cg, buf, f->offset), f->type, v, &ty_u64);
+		}
+		return buf;
+	}
+	if (!strcmp(n->name, "retval") && n->type->kind == TY_INT && n->type->size < 8) {
+		LLVMValueRef v = load_reg(cg, 80);
+
+		v = LLVMBuildTrunc(
+			cg->b, v,
+			LLVMIntTypeInContext(LLVMGetTypeContext(cg->i64), n->type->size * 8), "");
+		return cg_to_i64(cg, v, n->type);
+	}
+	return ptregs_lower_ident(cg, p, n);
 }
 
 static int up_attach(struct rt *rt, struct res_probe *p, struct bpf_program *prog,
@@ -318,6 +636,37 @@ static int up_attach(struct rt *rt, struct res_probe *p, struct bpf_program *pro
 
 /* ---- -l ------------------------------------------------------------------------ */
 
+/* -lv: a function's parameters from the binary's DWARF, one "    TYPE NAME"
+ * line each, as bpftrace prints them for uprobes (not uretprobes, which have
+ * no args); malloc'ed, NULL without DWARF. */
+static char *dwarf_params(const char *path, const struct usym *sym)
+{
+	struct dwarf_func fn;
+	struct arena a;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i;
+
+	if (!std_dwarf_available(path))
+		return NULL;
+	arena_init(&a);
+	f = open_memstream(&out, &len);
+	if (f && !std_dwarf_func(&a, path, sym->name, sym->addr, &fn)) {
+		for (i = 0; i < fn.nparams; i++)
+			fprintf(f, "    %s%s%s\n", fn.params[i].ctype,
+				*fn.params[i].name ? " " : "", fn.params[i].name);
+	}
+	if (f)
+		fclose(f);
+	arena_free(&a);
+	if (out && !*out) {
+		free(out);
+		out = NULL;
+	}
+	return out;
+}
+
 /* The functions of one binary that a uprobe can go on, "KIND:PATH:NAME" for
  * each whose name matches fpat (NULL: whose whole name the listing wants). */
 static void list_binary(struct probe_list *l, const char *kind, const char *path, const char *fpat)
@@ -336,8 +685,15 @@ static void list_binary(struct probe_list *l, const char *kind, const char *path
 		    usyms_elf_offset(e, syms[i].addr, true) < 0)
 			continue;
 		snprintf(name, sizeof(name), "%s:%s:%s", kind, path, syms[i].name);
-		if (fpat || probe_list_match(l, name))
-			probe_list_add(l, name, NULL); /* aliases repeat: the listing drops them */
+		if (fpat || probe_list_match(l, name)) {
+			/* aliases repeat: the listing drops them */
+			char *detail = probe_list_verbose(l) && !strcmp(kind, "uprobe")
+					       ? dwarf_params(path, &syms[i])
+					       : NULL;
+
+			probe_list_add(l, name, detail);
+			free(detail);
+		}
 	}
 }
 
@@ -410,8 +766,8 @@ const struct probe_ops std_probe_uprobe = {
 	.name = "uprobe",
 	.aliases = up_aliases,
 	.expand = up_expand,
-	.check_ident = ptregs_check_ident,
-	.lower_ident = ptregs_lower_ident,
+	.check_ident = up_check_ident,
+	.lower_ident = up_lower_ident,
 	.attach = up_attach,
 	.list = up_list,
 	.pt_regs = true,
@@ -422,8 +778,8 @@ const struct probe_ops std_probe_uretprobe = {
 	.name = "uretprobe",
 	.aliases = ur_aliases,
 	.expand = ur_expand,
-	.check_ident = ptregs_check_ident,
-	.lower_ident = ptregs_lower_ident,
+	.check_ident = up_check_ident,
+	.lower_ident = up_lower_ident,
 	.attach = up_attach,
 	.list = ur_list,
 	.pt_regs = true,

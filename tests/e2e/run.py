@@ -677,7 +677,8 @@ def build_progs(dest):
         if name.startswith("stack_target"):  # frame pointers, dynamic PIE (see CMakeLists.txt)
             cmd[1] = "-O0"
             cmd.insert(2, "-fno-omit-frame-pointer")
-        elif name not in ("uprobe_target", "usdt_target"):  # static unless a uprobe target
+        elif name not in ("uprobe_target", "usdt_target", "uprobe_dwarf"):  # static unless
+            # a uprobe target
             cmd.insert(1, "-static")
         if name == "tid_check":
             cmd.append("-pthread")
@@ -689,6 +690,9 @@ def build_progs(dest):
                 cmds.append([cc, "-O2", "-g"] + flags + ["-o", os.path.join(dest, out),
                             os.path.join(src_dir, f), "-L" + dest, "-lhawkup",
                             "-Wl,-rpath,$ORIGIN"])
+        elif name == "uprobe_dwarf":  # and a build without debug info (CMakeLists.txt)
+            cmds = [cmd, [cc, "-O2", "-g0", "-o", os.path.join(dest, name + "_nodebug"),
+                          os.path.join(src_dir, f)]]
         else:
             cmds = [cmd]
         for c in cmds:

@@ -3,7 +3,8 @@
  * pt_regs builtins (arg0..N, retval, func, reg, usym, uaddr) against this
  * test's own binary (/proc/self/exe, whose hawk_unit_* functions are the
  * targets): the expanded probes, the value types and the exact text of the
- * diagnostics. Reads ELF files only: no root, no BPF.
+ * diagnostics; with its DWARF (built with -g), the types of args and retval
+ * and source-line attach points. Reads ELF files only: no root, no BPF.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -25,6 +26,38 @@ __attribute__((noinline, used)) int hawk_unit_other(int x)
 }
 
 long hawk_unit_counter = 3;
+
+struct hawk_unit_node {
+	unsigned char kind;
+	struct hawk_unit_node *next;
+	char name[12];
+	union {
+		short s;
+		long l;
+	};
+	int bits : 5;
+};
+
+enum hawk_unit_e { HAWK_UNIT_A = 1 };
+
+typedef unsigned long hawk_unit_size;
+
+__attribute__((noinline, used)) long hawk_unit_args(struct hawk_unit_node *node, const char *str,
+						    double d, hawk_unit_size sz, signed char c,
+						    enum hawk_unit_e e, _Bool b, int a7, int a8)
+{
+	__asm__ volatile("" ::: "memory");
+	return node->kind + str[0] + (long)d + (long)sz + c + e + b + a7 + a8;
+}
+
+static const int hawk_unit_mark = __LINE__ + 4;
+__attribute__((noinline, used)) int hawk_unit_lines(int x)
+{
+	__asm__ volatile("" ::: "memory");
+	hawk_unit_counter += x;
+	__asm__ volatile("" ::: "memory");
+	return (int)hawk_unit_counter;
+}
 
 static char self[PATH_MAX];
 
@@ -75,11 +108,11 @@ static void test_expand(void)
 	for (i = 0; i < r.res.nprobes; i++)
 		if (strstr(r.res.probes[i]->spec, ":hawk_unit_"))
 			n++;
-	CHECK(n == 3); /* two functions (the counter is an object), one uretprobe */
+	CHECK(n == 5); /* four functions (the counter is an object), one uretprobe */
 	CHECK_STR(map_types(&r, "@"), "string[17] -> count_t");
-	CHECK_STR(map_types(&r, "@r"), "- -> uint64");
+	CHECK_STR(map_types(&r, "@r"), "- -> int64"); /* int from DWARF, widened in the map */
 	CHECK_STR(r.res.probes[0]->section, "uprobe");
-	CHECK_STR(r.res.probes[2]->section, "uretprobe");
+	CHECK_STR(r.res.probes[4]->section, "uretprobe");
 	done(&r);
 
 	run(&r, prog("u:SELF:hawk_unit_target+1 { @a = arg0; @s = usym(reg(\"ip\")); "
@@ -90,6 +123,117 @@ static void test_expand(void)
 	CHECK_STR(map_types(&r, "@s"), "- -> usym_t");
 	CHECK_STR(map_types(&r, "@u"), "- -> uint64");
 	done(&r);
+}
+
+/* "name:type@offset[:bit/bits] ..." of the fields of struct t. */
+static const char *struct_fields(struct run *r, const struct hk_type *t)
+{
+	char *buf = arena_alloc(&r->a, 4096);
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; t && i < t->nfields && n < 4000; i++) {
+		const struct ty_field *f = &t->fields[i];
+
+		n += (size_t)snprintf(buf + n, 4096 - n, "%s%s:%s@%u", i ? " " : "", f->name,
+				      ty_name(&r->a, f->type), f->offset);
+		if (f->bit_size && n < 4000)
+			n += (size_t)snprintf(buf + n, 4096 - n, ":%u/%u", f->bit_offset,
+					      f->bit_size);
+	}
+	return buf;
+}
+
+static const struct hk_type *map_value(struct run *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->res.nmaps; i++)
+		if (!strcmp(r->res.maps[i]->name, name))
+			return r->res.maps[i]->value;
+	return NULL;
+}
+
+static const char *fields(struct run *r, const char *map)
+{
+	return struct_fields(r, map_value(r, map));
+}
+
+/* The fields of the struct args.node points at. */
+static const char *node_fields(struct run *r)
+{
+	const struct hk_type *t = map_value(r, "@all");
+
+	if (!t || !t->nfields || t->fields[0].type->kind != TY_PTR)
+		return "(none)";
+	return struct_fields(r, t->fields[0].type->elem);
+}
+
+/* args and retval typed from this binary's DWARF; source lines. */
+static void test_dwarf(void)
+{
+	struct run r;
+
+	run(&r, prog("uprobe:SELF:hawk_unit_args { @all = args; @k = args.node->kind; "
+		     "@nm = args->node->name; @nx = args.node->next->next->bits; "
+		     "@s = args.str; } "
+		     "ur:SELF:hawk_unit_args { @r = retval; } "
+		     "ur:SELF:hawk_unit_lines { @i = retval; }"));
+	CHECK(r.rc == 0);
+	/* the double is in xmm0, which pt_regs does not hold: left out; a7 and a8
+	 * are on the stack */
+	CHECK_STR(map_types(&r, "@all"), "- -> struct uprobe_args_hawk_unit_args");
+	CHECK_STR(fields(&r, "@all"), "node:struct hawk_unit_node *@0 str:int8 *@8 sz:uint64@16 "
+				      "c:int8@24 e:uint32@28 b:uint8@32 a7:int32@36 a8:int32@40");
+	CHECK_STR(node_fields(&r), "kind:uint8@0 next:struct hawk_unit_node *@8 "
+				   "name:string[12]@16 s:int16@32 l:int64@32 bits:int32@40:0/5");
+	CHECK_STR(map_types(&r, "@nm"), "- -> string[12]");
+	CHECK_STR(map_types(&r, "@s"), "- -> int8 *");
+	CHECK_STR(map_types(&r, "@r"), "- -> int64");
+	CHECK_STR(map_types(&r, "@i"), "- -> int64"); /* int, widened in the map */
+	done(&r);
+
+	/* a source line of this file (as the compiler named it): in hawk_unit_lines */
+	{
+		char text[8192], want[8192];
+
+		snprintf(text, sizeof(text),
+			 "uprobe:%s@test_sema_uprobe.c:%d { @[func] = count(); }", self,
+			 hawk_unit_mark);
+		run(&r, text);
+		CHECK(r.rc == 0);
+		CHECK(r.res.nprobes == 1);
+		if (r.res.nprobes == 1) {
+			snprintf(want, sizeof(want), "uprobe:%s@test_sema_uprobe.c:%d", self,
+				 hawk_unit_mark);
+			CHECK_STR(r.res.probes[0]->spec, want);
+			CHECK_STR(r.res.probes[0]->func, "hawk_unit_lines");
+		}
+		done(&r);
+	}
+
+	ERRS("uretprobe:SELF:hawk_unit_args {\n@ = args; }",
+	     "stdin:2:5-9: error: 'args' is not available in uretprobe probes\n"
+	     "@ = args; }\n"
+	     "    ^~~~\n"
+	     "note: read the arguments in a uprobe and keep them in a map keyed by tid to use "
+	     "them on return\n");
+	ERRS("uprobe:SELF:hawk_unit_args {\n@ = args.d; }",
+	     "stdin:2:5-11: error: args has no field 'd'\n"
+	     "@ = args.d; }\n"
+	     "    ^~~~~~\n");
+	ERRS("uprobe:SELF:hawk_unit_args+1 {\n@ = args.c; }",
+	     "stdin:2:5-9: error: 'args' is only available at a function's entry, not in "
+	     "uprobe:SELF:hawk_unit_args+1: the parameters may have left their registers\n"
+	     "@ = args.c; }\n"
+	     "    ^~~~\n");
+	ERRS("uprobe:SELF:hawk_unit_[at]* {\n@ = args; }",
+	     "stdin:2:5-9: error: 'args' differs between the functions of this probe "
+	     "('hawk_unit_target' and 'hawk_unit_args')\n"
+	     "@ = args; }\n"
+	     "    ^~~~\n"
+	     "note: use one probe per function signature\n");
 }
 
 /* An attach point's underline: its length in '^~~~'. */
@@ -186,5 +330,6 @@ int main(void)
 	}
 	test_expand();
 	test_errors();
+	test_dwarf();
 	return check_done();
 }
