@@ -100,8 +100,10 @@ static int sort_syms(struct usym *syms, int n)
 	qsort(syms, (size_t)n, sizeof(*syms), sym_cmp);
 	for (i = j = 0; i < n; i++) {
 		if (j && syms[j - 1].addr == syms[i].addr &&
-		    !strcmp(syms[j - 1].name, syms[i].name))
+		    !strcmp(syms[j - 1].name, syms[i].name)) {
+			free((char *)syms[i].name);
 			continue;
+		}
 		syms[j++] = syms[i];
 	}
 	return j;
