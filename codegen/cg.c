@@ -1764,6 +1764,7 @@ int cg_program(struct arena *a, struct ast_node *prog, struct resources *res,
 		fputs(ir, stderr);
 		LLVMDisposeMessage(ir);
 	}
+	cg.o.verify_each = opt && opt->verify_ir;
 	if (cg_object_optimize(&cg.o, &err) < 0) {
 		diag_error_noloc(d, "codegen: %s", err);
 		free(err);

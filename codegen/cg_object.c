@@ -482,6 +482,7 @@ int cg_object_optimize(struct cg_object *o, char **err)
 	LLVMDisposeMessage(msg);
 
 	opts = LLVMCreatePassBuilderOptions();
+	LLVMPassBuilderOptionsSetVerifyEach(opts, o->verify_each);
 	e = LLVMRunPasses(o->mod, "default<O2>", o->tm, opts);
 	LLVMDisposePassBuilderOptions(opts);
 	if (e) {

@@ -35,6 +35,7 @@ struct cg_object { /* one module being built */
 	LLVMMetadataRef di_int32, di_prog_type; /* "int" for map defs; i64(void *) */
 	LLVMTypeRef prog_type;			/* i64 (ptr) */
 	bool optimized;				/* cg_object_optimize() has run */
+	bool verify_each;			/* --verify-llvm-ir: verify after every pass */
 	char errmsg[256];			/* last failure of init/map/prog */
 };
 

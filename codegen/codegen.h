@@ -20,6 +20,7 @@ struct cg_options {
 	const char *emit_llvm; /* --emit-llvm FILE: write the IR there, or NULL */
 	bool dump_ir;	       /* -d codegen: print IR before optimisation */
 	bool dump_ir_opt;      /* -d codegen-opt: print IR after optimisation */
+	bool verify_ir;	       /* --verify-llvm-ir: verify the IR after every pass too */
 };
 
 /* Returns 0 with *elf and *len (malloc'ed) set, or -1 with errors in d. */

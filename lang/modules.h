@@ -183,6 +183,11 @@ void stdlib_btf_complete(struct sema *s, struct hk_type *t);
  * builtin's name: how the parser and sema tell `(name)`/`sizeof(name)`
  * of a type from one of a value. */
 bool stdlib_type_name(const char *name);
+
+/* --traceable-functions FILE: the list of kernel functions kprobes and
+ * fentry may attach to, in place of tracefs available_filter_functions
+ * (NULL: the kernel's). */
+extern const char *stdlib_traceable_functions;
 /* The same for t and every struct it holds by value (not through pointers):
  * for values printed or stored whole. */
 void stdlib_btf_complete_deep(struct sema *s, struct hk_type *t);

@@ -56,6 +56,9 @@ enum {
 	OPT_NO_FEATURE,
 	OPT_PROBE_FILTER,
 	OPT_FMT,
+	OPT_VERIFY_LLVM_IR,
+	OPT_TRACEABLE_FUNCTIONS,
+	OPT_MODE,
 };
 
 struct args {
@@ -70,7 +73,7 @@ struct args {
 	const char *output;	/* -o */
 	enum out_format format; /* -f */
 	int buffering;		/* -B: _IOLBF (default), _IOFBF, _IONBF */
-	bool quiet, verbose, dry_run, unsafe, no_warnings, no_cache, warn_reads, test;
+	bool quiet, verbose, dry_run, unsafe, no_warnings, no_cache, warn_reads, test, verify_ir;
 	bool dump_ast, dump_ir, dump_ir_opt, debug_verifier, debug_libbpf;
 	const char *emit_elf, *emit_llvm;
 	int pid;
@@ -123,6 +126,14 @@ static void usage(FILE *f)
 	      "    --probe-filter REGEX\n"
 	      "                   only load and attach the probes whose names match REGEX\n"
 	      "                   (BEGIN and END always run)\n"
+	      "    --mode MODE    'run' (the default), 'test' (as --test) or 'format' (as --fmt)\n"
+	      "    --traceable-functions FILE\n"
+	      "                   kernel functions kprobe/fentry may use, in place of\n"
+	      "                   tracefs available_filter_functions\n"
+	      "    -I DIR, --include FILE\n"
+	      "                   accepted; hawk reads no C headers (types come from BTF)\n"
+	      "    --no-feature kprobe_multi,uprobe_multi,kprobe_session\n"
+	      "                   accepted; hawk never uses these kernel features\n"
 	      "\n"
 	      "TROUBLESHOOTING OPTIONS:\n"
 	      "    --dry-run      terminate execution right after attaching all the probes\n"
@@ -134,6 +145,8 @@ static void usage(FILE *f)
 	      "                   (dry run) write the BPF ELF object to FILE\n"
 	      "    --emit-llvm FILE\n"
 	      "                   write the LLVM IR to FILE\n"
+	      "    --verify-llvm-ir\n"
+	      "                   verify the LLVM IR after every optimisation pass too\n"
 	      "\n"
 	      "ENVIRONMENT:\n"
 	      "    NO_COLOR, BPFTRACE_COLOR=auto|always|never\n"
@@ -268,6 +281,9 @@ static void parse_args(int argc, char **argv, struct args *a)
 		{"no-feature", required_argument, NULL, OPT_NO_FEATURE},
 		{"probe-filter", required_argument, NULL, OPT_PROBE_FILTER},
 		{"fmt", no_argument, NULL, OPT_FMT},
+		{"verify-llvm-ir", no_argument, NULL, OPT_VERIFY_LLVM_IR},
+		{"traceable-functions", required_argument, NULL, OPT_TRACEABLE_FUNCTIONS},
+		{"mode", required_argument, NULL, OPT_MODE},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -362,15 +378,53 @@ static void parse_args(int argc, char **argv, struct args *a)
 			break;
 		case 'I':
 		case OPT_INCLUDE:
-			usage_error("option '%s' is not supported yet (hawk reads no C headers)",
-				    c == 'I' ? "-I" : "--include");
+			/* hawk reads no C headers: types come from kernel BTF and
+			 * the script's own definitions, and #include lines are
+			 * skipped; these options are accepted in the same way */
+			break;
 		case OPT_INFO:
 			a->info = true;
 			break;
 		case OPT_USDT_FILE_ACTIVATION:
 			usage_error("option '%s' is not supported yet", "--usdt-file-activation");
-		case OPT_NO_FEATURE:
-			usage_error("option '%s' is not supported yet", "--no-feature");
+		case OPT_NO_FEATURE: {
+			/* hawk attaches one link per probe point and never uses
+			 * these kernel features, so turning them off changes
+			 * nothing; the names are still checked */
+			char *list = strdup(optarg), *save = NULL;
+
+			for (char *w = list ? strtok_r(list, ",", &save) : NULL; w;
+			     w = strtok_r(NULL, ",", &save))
+				if (strcmp(w, "kprobe_multi") && strcmp(w, "uprobe_multi") &&
+				    strcmp(w, "kprobe_session"))
+					usage_error("--no-feature: unknown feature '%s' (expected "
+						    "kprobe_multi, uprobe_multi or kprobe_session)",
+						    w);
+			free(list);
+			break;
+		}
+		case OPT_VERIFY_LLVM_IR:
+			a->verify_ir = true;
+			break;
+		case OPT_TRACEABLE_FUNCTIONS:
+			if (access(optarg, R_OK) != 0)
+				usage_error("--traceable-functions: cannot read '%s': %s", optarg,
+					    strerror(errno));
+			stdlib_traceable_functions = optarg;
+			break;
+		case OPT_MODE:
+			if (strcmp(optarg, "format") == 0)
+				a->fmt = true;
+			else if (strcmp(optarg, "test") == 0)
+				a->test = true;
+			else if (strcmp(optarg, "run") == 0)
+				;
+			else
+				usage_error(
+					"--mode: '%s' is not supported (hawk knows run, test and "
+					"format)",
+					optarg);
+			break;
 		case OPT_PROBE_FILTER: {
 			int err;
 
@@ -693,12 +747,13 @@ int main(int argc, char **argv)
 	struct cg_options co = {
 		.source_name = name,
 		.emit_llvm = a.emit_llvm,
+		.verify_ir = a.verify_ir,
 		.dump_ir = a.dump_ir,
 		.dump_ir_opt = a.dump_ir_opt,
 	};
 	/* A cached object skips codegen (and LLVM) altogether. */
-	bool use_cache =
-		!a.no_cache && !a.dump_ir && !a.dump_ir_opt && !a.emit_llvm && !res.no_cache;
+	bool use_cache = !a.no_cache && !a.dump_ir && !a.dump_ir_opt && !a.emit_llvm &&
+			 !res.no_cache && !a.verify_ir && !stdlib_traceable_functions;
 	uint64_t key = 0;
 	uint32_t scratch_size = 0;
 	bool cached = false;

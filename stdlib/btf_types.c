@@ -379,6 +379,8 @@ struct hk_type *stdlib_btf_type(struct sema *s, const char *name, const char **h
 	return convert(s, btf, (uint32_t)id);
 }
 
+const char *stdlib_traceable_functions;
+
 bool stdlib_type_name(const char *name)
 {
 	const struct btf *btf;

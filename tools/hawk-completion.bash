@@ -34,7 +34,19 @@ _hawk()
 		compopt -o nospace 2>/dev/null
 		return
 		;;
-	-o | --output | --emit-elf | --emit-llvm)
+	--mode)
+		COMPREPLY=($(compgen -W "run test format" -- "$cur"))
+		return
+		;;
+	--no-feature)
+		COMPREPLY=($(compgen -W "kprobe_multi uprobe_multi kprobe_session" -- "$cur"))
+		return
+		;;
+	-I)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return
+		;;
+	-o | --output | --emit-elf | --emit-llvm | --traceable-functions | --include)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
@@ -68,7 +80,8 @@ _hawk()
 		COMPREPLY=($(compgen -W "-e -h --help -V --version -v --verbose -q --quiet
 			-l --list --info -p --pid -c --cmd -o --output -f -B -k --warnings
 			--no-warnings --no-cache --unsafe --dry-run --test --fmt
-			--probe-filter -d --debug --emit-elf --emit-llvm" -- "$cur"))
+			--probe-filter --mode --traceable-functions -I --include --no-feature
+			-d --debug --emit-elf --emit-llvm --verify-llvm-ir" -- "$cur"))
 		return
 	fi
 	COMPREPLY=($(compgen -f -- "$cur"))

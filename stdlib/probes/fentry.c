@@ -62,7 +62,7 @@ static void ftrace_funcs_load(void)
 	FILE *f;
 
 	ftrace_funcs.loaded = true;
-	f = fopen(FILTER_FUNCS, "re");
+	f = fopen(stdlib_traceable_functions ? stdlib_traceable_functions : FILTER_FUNCS, "re");
 	if (!f)
 		return;
 	while (getline(&line, &lcap, f) > 0) {

@@ -63,7 +63,9 @@ static void read_kfuncs(void)
 	if (nkfuncs >= 0)
 		return;
 	nkfuncs = 0;
-	for (i = 0; i < 2 && !f; i++)
+	if (stdlib_traceable_functions)
+		f = fopen(stdlib_traceable_functions, "re");
+	for (i = 0; i < 2 && !f && !stdlib_traceable_functions; i++)
 		f = fopen(aff[i], "re");
 	if (f) {
 		while (fgets(line, sizeof(line), f)) {
