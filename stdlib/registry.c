@@ -72,6 +72,9 @@ STD_BUILTIN(system);
 STD_BUILTIN(errorf);
 STD_BUILTIN(warnf);
 STD_BUILTIN(strerror);
+STD_BUILTIN(syscall_name);
+STD_BUILTIN(signal_name);
+STD_BUILTIN(memcmp);
 STD_BUILTIN(ksym);
 STD_BUILTIN(kaddr);
 STD_BUILTIN(ntop);
@@ -182,6 +185,9 @@ static const struct builtin_ops *const builtins[] = {
 	&std_errorf,
 	&std_warnf,
 	&std_strerror,
+	&std_syscall_name,
+	&std_signal_name,
+	&std_memcmp,
 	&std_ksym,
 	&std_kaddr,
 	&std_ntop,
