@@ -75,6 +75,8 @@ STD_BUILTIN(strerror);
 STD_BUILTIN(syscall_name);
 STD_BUILTIN(signal_name);
 STD_BUILTIN(memcmp);
+STD_BUILTIN(usermode);
+STD_BUILTIN(signal_thread);
 STD_BUILTIN(ksym);
 STD_BUILTIN(kaddr);
 STD_BUILTIN(ntop);
@@ -188,6 +190,8 @@ static const struct builtin_ops *const builtins[] = {
 	&std_syscall_name,
 	&std_signal_name,
 	&std_memcmp,
+	&std_usermode,
+	&std_signal_thread,
 	&std_ksym,
 	&std_kaddr,
 	&std_ntop,
