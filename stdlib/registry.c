@@ -77,6 +77,7 @@ STD_BUILTIN(signal_name);
 STD_BUILTIN(memcmp);
 STD_BUILTIN(usermode);
 STD_BUILTIN(signal_thread);
+STD_BUILTIN(kfunc_exist);
 STD_BUILTIN(ksym);
 STD_BUILTIN(kaddr);
 STD_BUILTIN(ntop);
@@ -192,6 +193,7 @@ static const struct builtin_ops *const builtins[] = {
 	&std_memcmp,
 	&std_usermode,
 	&std_signal_thread,
+	&std_kfunc_exist,
 	&std_ksym,
 	&std_kaddr,
 	&std_ntop,
