@@ -78,6 +78,7 @@ STD_BUILTIN(memcmp);
 STD_BUILTIN(usermode);
 STD_BUILTIN(signal_thread);
 STD_BUILTIN(kfunc_exist);
+STD_BUILTIN(debugf);
 STD_BUILTIN(ksym);
 STD_BUILTIN(kaddr);
 STD_BUILTIN(ntop);
@@ -194,6 +195,7 @@ static const struct builtin_ops *const builtins[] = {
 	&std_usermode,
 	&std_signal_thread,
 	&std_kfunc_exist,
+	&std_debugf,
 	&std_ksym,
 	&std_kaddr,
 	&std_ntop,
