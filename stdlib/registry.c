@@ -79,6 +79,8 @@ STD_BUILTIN(usermode);
 STD_BUILTIN(signal_thread);
 STD_BUILTIN(kfunc_exist);
 STD_BUILTIN(debugf);
+STD_BUILTIN(assert);
+STD_BUILTIN(static_assert);
 STD_BUILTIN(ksym);
 STD_BUILTIN(kaddr);
 STD_BUILTIN(ntop);
@@ -196,6 +198,8 @@ static const struct builtin_ops *const builtins[] = {
 	&std_signal_thread,
 	&std_kfunc_exist,
 	&std_debugf,
+	&std_assert,
+	&std_static_assert,
 	&std_ksym,
 	&std_kaddr,
 	&std_ntop,
