@@ -174,6 +174,8 @@ bool ty_equal(const struct hk_type *a, const struct hk_type *b)
 	case TY_STACK: /* kstack/ustack: same limit (size), mode and kind */
 		return a->as == b->as &&
 		       (a->name == b->name || (a->name && b->name && !strcmp(a->name, b->name)));
+	case TY_STRERROR: /* strerror, syscall_name, signal_name */
+		return a->enum_name == b->enum_name;
 	case TY_AGG:
 		return a->agg == b->agg && a->agg_arg == b->agg_arg &&
 		       !memcmp(a->agg_params, b->agg_params, sizeof(a->agg_params));
@@ -324,7 +326,7 @@ const char *ty_name(struct arena *a, const struct hk_type *t)
 	case TY_CGROUP_PATH:
 		return "cgroup_path_t";
 	case TY_STRERROR:
-		return "strerror_t";
+		return t->name ? t->name : "strerror_t";
 	case TY_VOIDPTR_TARGET:
 		return "void";
 	case TY_USERNAME:

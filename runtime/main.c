@@ -31,6 +31,7 @@
 #include "../lang/modules.h"
 #include "../lang/pretty.h"
 #include "cache.h"
+#include "defines.h"
 #include "import.h"
 #include "../lang/resources.h"
 #include "../lang/sema.h"
@@ -693,8 +694,8 @@ int main(int argc, char **argv)
 	/* parse (`(name) - x` is a cast when name is a kernel typedef) */
 	parse_set_type_oracle(stdlib_type_name);
 	prog = parse_program(&arena, &src, file, &diag);
-	if (prog)
-		import_resolve(&arena, &src, prog, file, &diag);
+	if (prog && import_resolve(&arena, &src, prog, file, &diag) == 0)
+		defines_resolve(&arena, &src, prog, &diag);
 	if (!prog || diag.nerrors) {
 		diag_render(&diag, stderr, colour);
 		goto out;

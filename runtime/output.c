@@ -655,7 +655,12 @@ static void fmt_value(struct sbuf *b, const struct out *o, const struct hk_type 
 		const char *s;
 
 		type_int_value(t, d, &v, &sgn);
-		s = strerror((int)(int64_t)v);
+		/* syscall_name(), signal_name(): the type names its values */
+		s = t->enum_name ? t->enum_name(t, (int64_t)v) : strerror((int)(int64_t)v);
+		if (!s) {
+			snprintf(sym, sizeof(sym), "%" PRId64, (int64_t)v);
+			s = sym;
+		}
 		if (m == V_JSON)
 			json_string(b, s, strlen(s));
 		else

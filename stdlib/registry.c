@@ -72,6 +72,15 @@ STD_BUILTIN(system);
 STD_BUILTIN(errorf);
 STD_BUILTIN(warnf);
 STD_BUILTIN(strerror);
+STD_BUILTIN(syscall_name);
+STD_BUILTIN(signal_name);
+STD_BUILTIN(memcmp);
+STD_BUILTIN(usermode);
+STD_BUILTIN(signal_thread);
+STD_BUILTIN(kfunc_exist);
+STD_BUILTIN(debugf);
+STD_BUILTIN(assert);
+STD_BUILTIN(static_assert);
 STD_BUILTIN(ksym);
 STD_BUILTIN(kaddr);
 STD_BUILTIN(ntop);
@@ -182,6 +191,15 @@ static const struct builtin_ops *const builtins[] = {
 	&std_errorf,
 	&std_warnf,
 	&std_strerror,
+	&std_syscall_name,
+	&std_signal_name,
+	&std_memcmp,
+	&std_usermode,
+	&std_signal_thread,
+	&std_kfunc_exist,
+	&std_debugf,
+	&std_assert,
+	&std_static_assert,
 	&std_ksym,
 	&std_kaddr,
 	&std_ntop,

@@ -3,7 +3,8 @@
  * the traced program does; both need --unsafe.
  *
  * signal() sends a signal (a name such as "SIGKILL", or a number) to the
- * current process with bpf_send_signal. Not in BEGIN/END (they run in
+ * current process with bpf_send_signal; signal_thread() to the current
+ * thread only (bpf_send_signal_thread). Not in BEGIN/END (they run in
  * hawk's own task) nor interval probes (whatever task is on the CPU), as in
  * bpftrace. override() makes the probed kernel function return rc without
  * running (bpf_override_return); it only exists for kprobes, which hawk does
@@ -94,14 +95,25 @@ static int signal_check(struct sema *s, struct ast_node *n)
 	return 0;
 }
 
-static LLVMValueRef signal_lower(struct cg *cg, struct ast_node *n)
+static LLVMValueRef send_signal(struct cg *cg, struct ast_node *n, int helper)
 {
 	struct ast_node *a = n->body;
 	LLVMValueRef sig = a->kind == AST_STR ? cg_const(cg, (uint64_t)(intptr_t)n->sema_data)
 					      : cg_to_i64(cg, cg_expr(cg, a), a->type);
 
-	cg_helper(cg, BPF_FUNC_send_signal, cg->i64, &sig, 1);
+	cg_helper(cg, helper, cg->i64, &sig, 1);
 	return NULL;
+}
+
+static LLVMValueRef signal_lower(struct cg *cg, struct ast_node *n)
+{
+	return send_signal(cg, n, BPF_FUNC_send_signal);
+}
+
+/* signal_thread(sig): to the current thread only (bpf_send_signal_thread). */
+static LLVMValueRef signal_thread_lower(struct cg *cg, struct ast_node *n)
+{
+	return send_signal(cg, n, BPF_FUNC_send_signal_thread);
 }
 
 const struct builtin_ops std_signal = {
@@ -111,6 +123,15 @@ const struct builtin_ops std_signal = {
 	.max_args = 1,
 	.check = signal_check,
 	.lower = signal_lower,
+};
+
+const struct builtin_ops std_signal_thread = {
+	.name = "signal_thread",
+	.kind = BI_FUNCTION,
+	.min_args = 1,
+	.max_args = 1,
+	.check = signal_check,
+	.lower = signal_thread_lower,
 };
 
 static int override_check(struct sema *s, struct ast_node *n)

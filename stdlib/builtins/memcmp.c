@@ -1,0 +1,156 @@
+/*
+ * memcmp.c - memcmp(a, b, n): compares the first n bytes of a and b (n a
+ * constant) and returns 0 when they are equal, else the difference of the
+ * first differing bytes (as unsigned chars), as C's memcmp. a and b are
+ * values hawk holds (strings, buffers, arrays: n must fit in them) or
+ * addresses (pointers or integers: n bytes are read from the pointer's
+ * address space into the stack first).
+ */
+#include "../stdlib.h"
+
+#include <stdint.h>
+
+/* Largest n for memory read through a pointer (copied to the BPF stack). */
+#define MEMCMP_MAX_READ 256
+
+static bool held(const struct hk_type *t)
+{
+	return t->kind == TY_STRING || t->kind == TY_BUFFER || t->kind == TY_ARRAY;
+}
+
+/* Bytes of data a held value has (a buffer's data follows its length). */
+static uint32_t held_size(const struct hk_type *t)
+{
+	return t->kind == TY_BUFFER ? t->size - 4 : t->size;
+}
+
+static int want_operand(struct sema *s, struct ast_node *call, int i, int64_t n)
+{
+	struct ast_node *a = sema_arg(call, i);
+	struct hk_type *t = sema_expr(s, a);
+
+	if (t->kind == TY_NONE)
+		return -1;
+	if (held(t)) {
+		if (n > (int64_t)held_size(t)) {
+			sema_error(s, a->loc,
+				   "memcmp() length %lld is larger than argument %d (%s)",
+				   (long long)n, i + 1, ty_name(s->arena, t));
+			return -1;
+		}
+		return 0;
+	}
+	if (ty_is_int(t) || t->kind == TY_PTR) {
+		if (n > MEMCMP_MAX_READ) {
+			sema_error(s, a->loc,
+				   "memcmp() reads at most %d bytes through a pointer, not %lld",
+				   MEMCMP_MAX_READ, (long long)n);
+			return -1;
+		}
+		return 0;
+	}
+	sema_error(s, a->loc,
+		   "memcmp() argument %d must be a string, a buffer, an array or a pointer, "
+		   "not %s",
+		   i + 1, ty_name(s->arena, t));
+	return -1;
+}
+
+static int memcmp_check(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *len = sema_arg(n, 2);
+	int64_t v;
+	int rc = 0;
+
+	n->type = &ty_s64;
+	if (std_want_int(s, n, 2) < 0)
+		return -1;
+	if (!std_is_const(len)) {
+		sema_error(s, len->loc, "memcmp() length must be a constant");
+		return -1;
+	}
+	if (sema_const_int(s, len, &v) < 0)
+		return -1;
+	if (v < 0) {
+		sema_error(s, len->loc, "memcmp() length must not be negative");
+		return -1;
+	}
+	if (want_operand(s, n, 0, v) < 0)
+		rc = -1;
+	if (want_operand(s, n, 1, v) < 0)
+		rc = -1;
+	n->sema_data = (void *)(uintptr_t)v;
+	return rc;
+}
+
+/* A pointer to the first byte of operand a, which has len bytes. */
+static LLVMValueRef operand(struct cg *cg, struct ast_node *a, uint64_t len)
+{
+	const struct hk_type *t = a->type;
+	LLVMValueRef v = cg_expr(cg, a), dst;
+
+	if (held(t))
+		return t->kind == TY_BUFFER ? cg_gep(cg, v, 4) : v;
+	dst = cg_alloc(cg, len ? (uint32_t)len : 1);
+	cg_probe_read(cg, dst, cg_const(cg, len), v, t->kind == TY_PTR ? t->as : AS_NONE, false);
+	return dst;
+}
+
+static LLVMValueRef byte_at(struct cg *cg, LLVMValueRef base, LLVMValueRef idx)
+{
+	LLVMValueRef g = LLVMBuildGEP2(cg->b, cg->i8, base, &idx, 1, "");
+
+	return LLVMBuildZExt(cg->b, LLVMBuildLoad2(cg->b, cg->i8, g, ""), cg->i64, "");
+}
+
+static LLVMValueRef memcmp_lower(struct cg *cg, struct ast_node *n)
+{
+	uint64_t len = (uint64_t)(uintptr_t)n->sema_data;
+	LLVMValueRef a, b, res, idx, i, ca, cb;
+	LLVMBasicBlockRef head, body, diff, next, done;
+
+	if (!len)
+		return cg_const(cg, 0);
+	a = operand(cg, n->body, len);
+	b = operand(cg, n->body->next, len);
+	res = cg_alloc(cg, 8);
+	idx = cg_alloc(cg, 8);
+	LLVMBuildStore(cg->b, cg_const(cg, 0), res);
+	LLVMBuildStore(cg->b, cg_const(cg, 0), idx);
+	head = cg_block(cg, "memcmp_head");
+	body = cg_block(cg, "memcmp_body");
+	diff = cg_block(cg, "memcmp_diff");
+	next = cg_block(cg, "memcmp_next");
+	done = cg_block(cg, "memcmp_done");
+	LLVMBuildBr(cg->b, head);
+
+	LLVMPositionBuilderAtEnd(cg->b, head);
+	i = LLVMBuildLoad2(cg->b, cg->i64, idx, "");
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntULT, i, cg_const(cg, len), ""), body,
+			done);
+
+	LLVMPositionBuilderAtEnd(cg->b, body);
+	ca = byte_at(cg, a, i);
+	cb = byte_at(cg, b, i);
+	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, ca, cb, ""), diff, next);
+
+	LLVMPositionBuilderAtEnd(cg->b, diff);
+	LLVMBuildStore(cg->b, LLVMBuildSub(cg->b, ca, cb, ""), res);
+	LLVMBuildBr(cg->b, done);
+
+	LLVMPositionBuilderAtEnd(cg->b, next);
+	LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, i, cg_const(cg, 1), ""), idx);
+	LLVMBuildBr(cg->b, head);
+
+	LLVMPositionBuilderAtEnd(cg->b, done);
+	return LLVMBuildLoad2(cg->b, cg->i64, res, "");
+}
+
+const struct builtin_ops std_memcmp = {
+	.name = "memcmp",
+	.kind = BI_FUNCTION,
+	.min_args = 3,
+	.max_args = 3,
+	.check = memcmp_check,
+	.lower = memcmp_lower,
+};
