@@ -33,4 +33,5 @@ static LLVMValueRef probe_lower(struct cg *cg, struct ast_node *n)
 }
 
 const struct builtin_ops std_probe = {
-	.name = "probe", .kind = BI_VARIABLE, .check = probe_check, .lower = probe_lower};
+	.name = "probe", .kind = BI_VARIABLE, .check = probe_check, .lower = probe_lower,
+	.probe_ctx = true};
