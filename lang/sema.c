@@ -654,7 +654,8 @@ static struct hk_type *check_call(struct sema *s, struct ast_node *n, bool as_ma
 	if ((f = find_fn(s, n->name)))
 		return check_fn_call(s, n, f);
 	if (b && s->cur_fn && b->probe_ctx) {
-		sema_error(s, n->loc, "%s() cannot be used in a function (fn %s): it has no probe context",
+		sema_error(s, n->loc,
+			   "%s() cannot be used in a function (fn %s): it has no probe context",
 			   n->name, s->cur_fn->name);
 		return n->type;
 	}
@@ -1968,8 +1969,7 @@ static void check_probe(struct sema *s, struct ast_node *probe)
 
 static bool fn_type_ok(const struct hk_type *t)
 {
-	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_PTR ||
-	       t->kind == TY_STRING;
+	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_PTR || t->kind == TY_STRING;
 }
 
 /* Registers a fn and resolves its parameter and return types (once). */
@@ -2368,7 +2368,8 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 		struct ast_node *f = s.fns.items[i];
 
 		if (calls_fn(&s, f->then, f, 0)) {
-			diag_error(diag, f->loc, "function '%s' calls itself (recursion is not allowed)",
+			diag_error(diag, f->loc,
+				   "function '%s' calls itself (recursion is not allowed)",
 				   f->name);
 			return -1;
 		}
