@@ -643,6 +643,17 @@ static struct hk_type *check_fn_call(struct sema *s, struct ast_node *n, struct 
 	return n->type;
 }
 
+/* "did you mean" among the program's fns */
+static const char *fn_suggest(struct sema *s, const char *name)
+{
+	const char **names = ARENA_NEWN(s->arena, const char *, (size_t)s->fns.len + 1);
+
+	for (int i = 0; i < s->fns.len; i++)
+		names[i] = ((struct ast_node *)s->fns.items[i])->name;
+	names[s->fns.len] = NULL;
+	return diag_suggest(name, names);
+}
+
 static struct hk_type *check_call(struct sema *s, struct ast_node *n, bool as_map_value)
 {
 	const struct builtin_ops *b = stdlib_builtin(n->name);
@@ -666,7 +677,9 @@ static struct hk_type *check_call(struct sema *s, struct ast_node *n, bool as_ma
 		nl.last_line = nl.first_line;
 		nl.last_column = nl.first_column + (int)strlen(n->name) - 1;
 		sema_error(s, nl, "unknown function '%s'", n->name);
-		sug = diag_suggest(n->name, stdlib_builtin_names());
+		sug = fn_suggest(s, n->name);
+		if (!sug)
+			sug = diag_suggest(n->name, stdlib_builtin_names());
 		if (sug)
 			sema_hint(s, "did you mean '%s'?", sug);
 		for (a = n->body; a; a = a->next)
