@@ -1782,7 +1782,7 @@ static void check_fn_return(struct sema *s, struct ast_node *n)
 
 	if (!n->lhs) {
 		if (want)
-			sema_error(s, n->loc, "function '%s' must return a %s value", f->name,
+			sema_error(s, n->loc, "function '%s' must return a value (%s)", f->name,
 				   ty_name(s->arena, want));
 		return;
 	}
