@@ -27,6 +27,7 @@
 
 static void cg_stmt(struct cg *cg, struct ast_node *n);
 static void cg_block_stmts(struct cg *cg, struct ast_node *blk);
+static LLVMValueRef cg_fn_call(struct cg *cg, struct ast_node *n);
 
 void cg_error(struct cg *cg, struct loc loc, const char *fmt, ...)
 {
@@ -1220,6 +1221,8 @@ LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n)
 			return n->sema_builtin->lower(cg, n);
 		return cg->probe->ops->lower_ident(cg, cg->probe, n);
 	case AST_CALL:
+		if (!n->sema_builtin)
+			return cg_fn_call(cg, n);
 		v = n->sema_builtin->lower(cg, n);
 		return v ? v : cg_const(cg, 0);
 	case AST_BINOP:
@@ -1547,6 +1550,15 @@ static void cg_stmt(struct cg *cg, struct ast_node *n)
 		dead_block(cg);
 		break;
 	case AST_RETURN:
+		if (cg->fn_exit) {
+			/* in a fn body */
+			if (n->lhs)
+				cg_store(cg, cg->fn_ret, cg->fn_ret_type, cg_expr(cg, n->lhs),
+					 n->lhs->type);
+			LLVMBuildBr(cg->b, cg->fn_exit);
+			dead_block(cg);
+			break;
+		}
 		if (n->lhs && cg->ctx && cg->probe && cg->probe->ops && cg->probe->ops->is_test) {
 			/* a test's result is the program's return value */
 			LLVMBuildRet(cg->b, cg_to_i64(cg, cg_expr(cg, n->lhs), n->lhs->type));
@@ -1575,6 +1587,54 @@ static void cg_block_stmts(struct cg *cg, struct ast_node *blk)
 		return;
 	for (st = blk->kind == AST_BLOCK ? blk->body : blk; st; st = st->next)
 		cg_stmt(cg, st);
+}
+
+/*
+ * A call of a user-defined function (fn), inlined: the arguments are
+ * evaluated (all of them, left to right) and then stored into the
+ * parameters' variables (each fn variable has its own storage, as sema
+ * gives it an id of its own); the body runs with `return` branching to the
+ * end of this call. Recursion is refused by sema, so a fn's variables are
+ * never live twice at once.
+ */
+static LLVMValueRef cg_fn_call(struct cg *cg, struct ast_node *n)
+{
+	struct ast_node *f = n->sema_data, *a, *p;
+	LLVMBasicBlockRef saved_exit = cg->fn_exit;
+	LLVMValueRef saved_ret = cg->fn_ret, vals[64], ret = NULL;
+	const struct hk_type *saved_type = cg->fn_ret_type;
+	const struct hk_type *rt = f->vtype ? f->vtype->type : NULL;
+	struct loc saved_loc = cg->cur_loc;
+	int i = 0;
+
+	for (a = n->body; a && i < 64; a = a->next)
+		vals[i++] = cg_expr(cg, a);
+	if (a) {
+		cg_error(cg, n->loc, "too many arguments");
+		return cg_const(cg, 0);
+	}
+	for (a = n->body, p = f->params, i = 0; a && p; a = a->next, p = p->next, i++)
+		cg_store(cg, var_slot(cg, p->lhs->sema_var), p->lhs->sema_var->type, vals[i],
+			 a->type);
+	if (rt) {
+		ret = cg_alloc(cg, rt->size < 8 ? 8 : rt->size);
+		cg_zero(cg, ret, rt->size);
+	}
+	cg->fn_exit = cg_block(cg, "fn_ret");
+	cg->fn_ret = ret;
+	cg->fn_ret_type = rt;
+	cg_block_stmts(cg, f->then);
+	LLVMBuildBr(cg->b, cg->fn_exit);
+	LLVMPositionBuilderAtEnd(cg->b, cg->fn_exit);
+	cg->fn_exit = saved_exit;
+	cg->fn_ret = saved_ret;
+	cg->fn_ret_type = saved_type;
+	cg->cur_loc = saved_loc;
+	cg_object_set_loc(&cg->o, cg->b, cg->fn, (unsigned)n->loc.first_line,
+			  (unsigned)n->loc.first_column);
+	if (!rt)
+		return cg_const(cg, 0);
+	return cg_load(cg, ret, rt);
 }
 
 /* ---- programs and the module ---------------------------------------------------------- */

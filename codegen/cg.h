@@ -51,6 +51,11 @@ struct cg {
 	int nsubprogs;		      /* callbacks made so far (for unique names) */
 	LLVMValueRef helper_error_fn; /* the shared "a helper failed" subprogram, made lazily */
 	struct loc cur_loc;	      /* the statement being lowered (-k read warnings) */
+	/* inside an inlined fn body: `return` stores into fn_ret (NULL: void)
+	 * and branches to fn_exit */
+	LLVMBasicBlockRef fn_exit;
+	LLVMValueRef fn_ret;
+	const struct hk_type *fn_ret_type;
 };
 
 LLVMValueRef cg_expr(struct cg *cg, struct ast_node *n);

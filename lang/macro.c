@@ -237,7 +237,7 @@ int macro_expand(struct arena *a, struct ast_node *prog, struct diag_set *d)
 		*link = it->next; /* sema never sees macro definitions */
 	}
 	for (it = prog->body; it; it = it->next)
-		if (it->kind == AST_PROBE)
+		if (it->kind == AST_PROBE || it->kind == AST_FN) /* fn bodies may use macros */
 			expand_node(&x, it, false, 0);
 	return d->nerrors > nerr ? -1 : 0;
 }

@@ -48,6 +48,9 @@ struct builtin_ops {
 	/* check() leaves the value, known when compiling, in n->sema_data
 	 * (is_str(x)...): an `if` on it keeps only its taken branch. */
 	bool constant;
+	/* Needs the probe's context or identity (kstack, probe, func...): not
+	 * usable inside a user-defined function (fn). */
+	bool probe_ctx;
 	/* Runtime: print an EV_OTHER event this module emitted. */
 	void (*event)(struct rt *rt, const struct res_event *ev, const void *data, uint32_t len);
 };

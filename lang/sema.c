@@ -31,6 +31,7 @@ static void check_block(struct sema *s, struct ast_node *blk, bool new_scope);
 static struct hk_type *check_block_expr(struct sema *s, struct ast_node *n);
 static struct hk_type *check_if_expr(struct sema *s, struct ast_node *n);
 static void check_for_map(struct sema *s, struct ast_node *n);
+static void check_fn_return(struct sema *s, struct ast_node *n);
 
 /* ---- diagnostics that respect the quiet pass ---------------------------- */
 
@@ -535,6 +536,14 @@ static struct hk_type *check_ident(struct sema *s, struct ast_node *n)
 	const char *sug;
 	int i, rc = 1;
 
+	if (s->cur_fn && b && b->probe_ctx) {
+		/* a fn body is checked once, for every probe that calls it */
+		sema_error(s, n->loc,
+			   "'%s' cannot be used in a function (fn %s): it has no probe context",
+			   n->name, s->cur_fn->name);
+		sema_hint(s, "pass the value as an argument");
+		return n->type = &ty_none;
+	}
 	if (b && b->kind == BI_VARIABLE) {
 		n->sema_builtin = b;
 		n->type = &ty_none;
@@ -569,20 +578,98 @@ static struct hk_type *check_ident(struct sema *s, struct ast_node *n)
 		return n->type;
 	}
 	sema_error(s, n->loc, "unknown identifier '%s'", n->name);
+	if (s->cur_fn) {
+		sema_hint(s,
+			  "fn %s has no probe context: probe builtins (args, arg0, retval, "
+			  "func...) cannot be used in it; pass the value as an argument",
+			  s->cur_fn->name);
+		return n->type;
+	}
 	sug = diag_suggest(n->name, builtin_and_probe_names(s));
 	if (sug)
 		sema_hint(s, "did you mean '%s'?", sug);
 	return n->type;
 }
 
+static struct ast_node *find_fn(struct sema *s, const char *name)
+{
+	for (int i = 0; i < s->fns.len; i++) {
+		struct ast_node *f = s->fns.items[i];
+
+		if (!strcmp(f->name, name))
+			return f;
+	}
+	return NULL;
+}
+
+/* A fn's declared return type: NULL for void (no type, or `: void`). */
+static struct hk_type *fn_ret_type(const struct ast_node *f)
+{
+	return f->vtype && f->vtype->type ? f->vtype->type : NULL;
+}
+
+/* A call of a user-defined function: n->sema_data is the AST_FN. */
+static struct hk_type *check_fn_call(struct sema *s, struct ast_node *n, struct ast_node *f)
+{
+	int nargs = ast_list_len(n->body), nparams = ast_list_len(f->params), i = 0;
+	struct ast_node *a, *p;
+
+	n->type = &ty_none;
+	for (a = n->body; a; a = a->next)
+		check_expr(s, a);
+	if (nargs != nparams) {
+		sema_error(s, n->loc, "function '%s' takes %d argument%s, %d given", f->name,
+			   nparams, nparams == 1 ? "" : "s", nargs);
+		sema_note(s, f->loc, "'%s' is defined here", f->name);
+		return n->type;
+	}
+	for (a = n->body, p = f->params; a && p; a = a->next, p = p->next) {
+		struct hk_type *want = p->lhs->type;
+
+		i++;
+		if (!want || !a->type || a->type->kind == TY_NONE)
+			continue;
+		if (!ty_compatible(want, a->type) ||
+		    (want->kind == TY_STRING && a->type->size > want->size)) {
+			sema_error(s, a->loc, "argument %d of '%s' (%s): expected %s, got %s", i,
+				   f->name, p->lhs->name, ty_name(s->arena, want),
+				   ty_name(s->arena, a->type));
+			sema_note(s, p->loc, "the parameter is declared here");
+		}
+	}
+	n->sema_data = f;
+	if (fn_ret_type(f))
+		n->type = fn_ret_type(f);
+	return n->type;
+}
+
+/* "did you mean" among the program's fns */
+static const char *fn_suggest(struct sema *s, const char *name)
+{
+	const char **names = ARENA_NEWN(s->arena, const char *, (size_t)s->fns.len + 1);
+
+	for (int i = 0; i < s->fns.len; i++)
+		names[i] = ((struct ast_node *)s->fns.items[i])->name;
+	names[s->fns.len] = NULL;
+	return diag_suggest(name, names);
+}
+
 static struct hk_type *check_call(struct sema *s, struct ast_node *n, bool as_map_value)
 {
 	const struct builtin_ops *b = stdlib_builtin(n->name);
 	int nargs = ast_list_len(n->body);
-	struct ast_node *a;
+	struct ast_node *a, *f;
 	const char *sug;
 
 	n->type = &ty_none;
+	if ((f = find_fn(s, n->name)))
+		return check_fn_call(s, n, f);
+	if (b && s->cur_fn && b->probe_ctx) {
+		sema_error(s, n->loc,
+			   "%s() cannot be used in a function (fn %s): it has no probe context",
+			   n->name, s->cur_fn->name);
+		return n->type;
+	}
 	if (!b) {
 		struct loc nl = n->loc;
 
@@ -590,7 +677,9 @@ static struct hk_type *check_call(struct sema *s, struct ast_node *n, bool as_ma
 		nl.last_line = nl.first_line;
 		nl.last_column = nl.first_column + (int)strlen(n->name) - 1;
 		sema_error(s, nl, "unknown function '%s'", n->name);
-		sug = diag_suggest(n->name, stdlib_builtin_names());
+		sug = fn_suggest(s, n->name);
+		if (!sug)
+			sug = diag_suggest(n->name, stdlib_builtin_names());
 		if (sug)
 			sema_hint(s, "did you mean '%s'?", sug);
 		for (a = n->body; a; a = a->next)
@@ -1249,7 +1338,12 @@ static struct hk_type *check_expr(struct sema *s, struct ast_node *n)
 	case AST_IDENT:
 		return check_ident(s, n);
 	case AST_CALL:
-		return check_call(s, n, false);
+		t = check_call(s, n, false);
+		if (n->sema_data && !n->sema_builtin && !fn_ret_type(n->sema_data)) {
+			sema_error(s, n->loc, "function '%s' returns no value (void)", n->name);
+			t = n->type = &ty_none;
+		}
+		return t;
 	case AST_BINOP:
 		return check_binop(s, n);
 	case AST_UNOP:
@@ -1662,6 +1756,10 @@ static void check_stmt(struct sema *s, struct ast_node *n)
 				   n->kind == AST_BREAK ? "break" : "continue");
 		break;
 	case AST_RETURN:
+		if (s->cur_fn) {
+			check_fn_return(s, n);
+			break;
+		}
 		if (n->lhs)
 			check_expr(s, n->lhs);
 		break;
@@ -1678,6 +1776,30 @@ static void check_stmt(struct sema *s, struct ast_node *n)
 	}
 }
 
+/* `return [expr];` in a fn body: the value must match the declared type. */
+static void check_fn_return(struct sema *s, struct ast_node *n)
+{
+	struct ast_node *f = s->cur_fn;
+	struct hk_type *want = fn_ret_type(f), *t;
+
+	if (!n->lhs) {
+		if (want)
+			sema_error(s, n->loc, "function '%s' must return a value (%s)", f->name,
+				   ty_name(s->arena, want));
+		return;
+	}
+	t = check_expr(s, n->lhs);
+	if (!want) {
+		sema_error(s, n->lhs->loc, "function '%s' returns no value (void)", f->name);
+		return;
+	}
+	if (t->kind == TY_NONE)
+		return;
+	if (!ty_compatible(want, t) || (want->kind == TY_STRING && t->size > want->size))
+		sema_error(s, n->lhs->loc, "function '%s' returns %s, this is %s", f->name,
+			   ty_name(s->arena, want), ty_name(s->arena, t));
+}
+
 /* `for ($kv : @m) { }`: $kv is the tuple (key, value) of each element. */
 static void check_for_map(struct sema *s, struct ast_node *n)
 {
@@ -1691,6 +1813,12 @@ static void check_for_map(struct sema *s, struct ast_node *n)
 		return;
 	}
 	n->rhs->sema_map = m;
+	if (s->cur_fn) {
+		sema_error(s, n->loc, "a for loop over a map cannot be used in a function (fn %s)",
+			   s->cur_fn->name);
+		sema_hint(s, "loop in the probe and call the function in the loop's body");
+		return;
+	}
 	if (n->rhs->lhs) {
 		sema_error(s, n->rhs->loc, "a for loop takes a whole map, without a key");
 		return;
@@ -1850,6 +1978,131 @@ static void check_probe(struct sema *s, struct ast_node *probe)
 	check_block(s, probe->then, false);
 	scope_pop(s);
 	s->probe = NULL;
+}
+
+/* ---- user-defined functions (fn) ---------------------------------------------------- */
+
+static bool fn_type_ok(const struct hk_type *t)
+{
+	return t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_PTR || t->kind == TY_STRING;
+}
+
+/* Registers a fn and resolves its parameter and return types (once). */
+static void declare_fn(struct sema *s, struct ast_node *f)
+{
+	struct ast_node *p, *q, *prev = find_fn(s, f->name);
+	struct hk_type *t;
+
+	if (prev) {
+		sema_error(s, f->loc, "function '%s' is already defined", f->name);
+		sema_note(s, prev->loc, "the first definition is here");
+		return;
+	}
+	if (stdlib_builtin(f->name)) {
+		sema_error(s, f->loc, "function '%s' has the name of a builtin", f->name);
+		return;
+	}
+	ptrvec_push(s->arena, &s->fns, f);
+	for (p = f->params; p; p = p->next) {
+		for (q = f->params; q != p; q = q->next)
+			if (!strcmp(q->lhs->name, p->lhs->name))
+				sema_error(s, p->lhs->loc, "parameter %s is declared twice",
+					   p->lhs->name);
+		t = resolve_type(s, p->vtype);
+		if (t && !fn_type_ok(t)) {
+			sema_error(s, p->vtype->loc,
+				   "parameter %s: a function takes integers, bools, pointers and "
+				   "strings, not %s",
+				   p->lhs->name, ty_name(s->arena, t));
+			t = NULL;
+		}
+		p->lhs->type = t;
+	}
+	if (f->vtype && !(f->vtype->ival == 0 && f->vtype->uval == 0 && !f->vtype->lhs &&
+			  !strcmp(f->vtype->name, "void"))) {
+		t = resolve_type(s, f->vtype);
+		if (t && !fn_type_ok(t)) {
+			sema_error(s, f->vtype->loc,
+				   "function '%s': a function returns an integer, bool, pointer or "
+				   "string, not %s",
+				   f->name, ty_name(s->arena, t));
+			t = NULL;
+		}
+		f->vtype->type = t;
+	}
+}
+
+/* Whether running the statement list always ends in a return. */
+static bool always_returns(const struct ast_node *st)
+{
+	const struct ast_node *last = NULL;
+
+	for (; st; st = st->next) {
+		last = st;
+		if (st->kind == AST_RETURN)
+			return true;
+		if (st->kind == AST_BLOCK && always_returns(st->body))
+			return true;
+		if (st->kind == AST_IF && st->sema_id == 1 && always_returns(st->then->body))
+			return true;
+		if (st->kind == AST_IF && st->els) {
+			const struct ast_node *e = st->els;
+			bool t = st->sema_id == 2 || always_returns(st->then->body);
+			bool el = st->sema_id == 1 ||
+				  (e->kind == AST_IF ? always_returns(e) : always_returns(e->body));
+
+			if (t && el)
+				return true;
+		}
+	}
+	(void)last;
+	return false;
+}
+
+/* The calls to fns in n (a whole subtree); reports a cycle through f. */
+static bool calls_fn(struct sema *s, const struct ast_node *n, const struct ast_node *target,
+		     int depth)
+{
+	struct ast_node *g;
+
+	if (!n || depth > 64)
+		return depth > 64;
+	for (; n; n = n->next) {
+		if (n->kind == AST_CALL && (g = find_fn(s, n->name))) {
+			if (g == target || calls_fn(s, g->then, target, depth + 1))
+				return true;
+		}
+		if (calls_fn(s, n->lhs, target, depth) || calls_fn(s, n->rhs, target, depth) ||
+		    calls_fn(s, n->cond, target, depth) || calls_fn(s, n->then, target, depth) ||
+		    calls_fn(s, n->els, target, depth) || calls_fn(s, n->body, target, depth))
+			return true;
+	}
+	return false;
+}
+
+static void check_fn(struct sema *s, struct ast_node *f)
+{
+	struct ast_node *p;
+	struct hk_type *ret = fn_ret_type(f);
+
+	s->cur_fn = f;
+	s->probe = NULL;
+	s->points = NULL;
+	s->npoints = 0;
+	s->scope = NULL;
+	scope_push(s);
+	for (p = f->params; p; p = p->next) {
+		if (!p->lhs->type)
+			continue;
+		p->lhs->sema_var = scope_declare(s, p->lhs, p->lhs->type);
+		p->lhs->sema_var->fixed = true;
+	}
+	check_block(s, f->then, false);
+	scope_pop(s);
+	s->cur_fn = NULL;
+	if (ret && !always_returns(f->then->kind == AST_BLOCK ? f->then->body : f->then))
+		sema_error(s, f->loc, "function '%s' does not return a value on every path",
+			   f->name);
 }
 
 /* ---- config ---------------------------------------------------------------------- */
@@ -2063,7 +2316,7 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 			declare_map(&s, it);
 			break;
 		case AST_FN:
-			diag_error(diag, it->loc, "functions (fn) are not supported yet");
+			declare_fn(&s, it);
 			break;
 		default:
 			diag_error(diag, it->loc, "unexpected %s at the top level",
@@ -2126,12 +2379,28 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 		return -1;
 	}
 
+	for (int i = 0; i < s.fns.len; i++) {
+		struct ast_node *f = s.fns.items[i];
+
+		if (calls_fn(&s, f->then, f, 0)) {
+			diag_error(diag, f->loc,
+				   "function '%s' calls itself (recursion is not allowed)",
+				   f->name);
+			return -1;
+		}
+	}
+	if (diag->nerrors > nerr)
+		return -1;
 	s.quiet = true;
+	for (int i = 0; i < s.fns.len; i++)
+		check_fn(&s, s.fns.items[i]);
 	for (it = prog->body; it; it = it->next)
 		if (it->kind == AST_PROBE)
 			check_probe(&s, it);
 	s.quiet = false;
 	s.nvars = 0;
+	for (int i = 0; i < s.fns.len; i++)
+		check_fn(&s, s.fns.items[i]);
 	for (it = prog->body; it; it = it->next)
 		if (it->kind == AST_PROBE)
 			check_probe(&s, it);

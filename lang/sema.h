@@ -70,6 +70,8 @@ struct sema {
 	struct ast_node *map_assign_rhs; /* the aggregation call being assigned, if any */
 	void *btf_cache;		 /* stdlib/btf_types.c: kernel types converted so far */
 	struct cdecl_types *cdefs;	 /* lang/cdecl.c: the script's C type definitions */
+	struct ptrvec fns;		 /* the program's AST_FN items (user-defined functions) */
+	struct ast_node *cur_fn;	 /* the fn whose body is being checked, or NULL */
 };
 
 /* Checks prog and fills res (zeroed by the caller). Returns 0 or -1 (errors in diag). */

@@ -32,5 +32,8 @@ static LLVMValueRef probe_lower(struct cg *cg, struct ast_node *n)
 	return buf;
 }
 
-const struct builtin_ops std_probe = {
-	.name = "probe", .kind = BI_VARIABLE, .check = probe_check, .lower = probe_lower};
+const struct builtin_ops std_probe = {.name = "probe",
+				      .kind = BI_VARIABLE,
+				      .check = probe_check,
+				      .lower = probe_lower,
+				      .probe_ctx = true};

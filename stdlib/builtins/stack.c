@@ -147,6 +147,7 @@ const struct builtin_ops std_kstack = {
 	.max_args = 2,
 	.check = kstack_check,
 	.lower = kstack_lower,
+	.probe_ctx = true,
 };
 
 STD_BUILTIN(ustack);
@@ -169,5 +170,6 @@ const struct builtin_ops std_ustack = {
 	.max_args = 2,
 	.check = ustack_check,
 	.lower = ustack_lower,
+	.probe_ctx = true,
 	.event = std_note_user_pid_seen,
 };

@@ -107,4 +107,5 @@ static LLVMValueRef probetype_lower(struct cg *cg, struct ast_node *n)
 const struct builtin_ops std_probetype = {.name = "probetype",
 					  .kind = BI_VARIABLE,
 					  .check = probetype_check,
-					  .lower = probetype_lower};
+					  .lower = probetype_lower,
+					  .probe_ctx = true};

@@ -166,4 +166,5 @@ const struct builtin_ops std_override = {
 	.max_args = 1,
 	.check = override_check,
 	.lower = override_lower,
+	.probe_ctx = true,
 };

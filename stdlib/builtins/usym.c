@@ -147,6 +147,7 @@ const struct builtin_ops std_usym = {
 	.max_args = 1,
 	.check = usym_check,
 	.lower = usym_lower,
+	.probe_ctx = true,
 	.event = std_note_user_pid_seen,
 };
 
@@ -228,4 +229,5 @@ const struct builtin_ops std_uaddr = {
 	.max_args = 1,
 	.check = uaddr_check,
 	.lower = uaddr_lower,
+	.probe_ctx = true,
 };

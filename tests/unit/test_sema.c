@@ -277,10 +277,72 @@ static void test_errors(void)
 	}
 }
 
+/* User-defined functions (fn): types through calls, and every check. */
+static void test_fn(void)
+{
+	TYPES("fn f($a: uint8): uint16 { return $a; } BEGIN { @x = f(3); }", "@x", "- -> uint64");
+	TYPES("fn f($s: string): string { return $s; } BEGIN { @x[f(\"ab\")] = 1; }", "@x",
+	      "string[1024] -> int64");
+	TYPES("fn v() { @w = 1; } BEGIN { v(); }", "@w", "- -> int64");
+	ERRS("fn f($a: int64): int64 { if ($a) { return 1; } } BEGIN { @ = f(1); }",
+	     "stdin:1:1-49: error: function 'f' does not return a value on every path\n"
+	     "fn f($a: int64): int64 { if ($a) { return 1; } } BEGIN { @ = f(1); }\n"
+	     "^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+	/* an if/else that returns on both sides is enough */
+	TYPES("fn f($a: int64): int64 { if ($a) { return 1; } else { return 2; } } "
+	      "BEGIN { @x = f(1); }",
+	      "@x", "- -> int64");
+	ERRS("fn f(): int64 { return f(); } BEGIN { @ = f(); }",
+	     "stdin:1:1-30: error: function 'f' calls itself (recursion is not allowed)\n"
+	     "fn f(): int64 { return f(); } BEGIN { @ = f(); }\n"
+	     "^~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n");
+	ERRS("fn f($a: int64) { } BEGIN { f(); }",
+	     "stdin:1:29-32: error: function 'f' takes 1 argument, 0 given\n"
+	     "fn f($a: int64) { } BEGIN { f(); }\n"
+	     "                            ^~~\n"
+	     "stdin:1:1-20: note: 'f' is defined here\n"
+	     "fn f($a: int64) { } BEGIN { f(); }\n"
+	     "^~~~~~~~~~~~~~~~~~~\n");
+	ERRS("fn f($p: struct task_struct *) { } BEGIN { f(1 == 1); }",
+	     "stdin:1:46-52: error: argument 1 of 'f' ($p): expected struct task_struct *, got "
+	     "bool\n"
+	     "fn f($p: struct task_struct *) { } BEGIN { f(1 == 1); }\n"
+	     "                                             ^~~~~~\n"
+	     "stdin:1:6-30: note: the parameter is declared here\n"
+	     "fn f($p: struct task_struct *) { } BEGIN { f(1 == 1); }\n"
+	     "     ^~~~~~~~~~~~~~~~~~~~~~~~\n");
+	ERRS("fn f(): int64 { return; } BEGIN { @ = f(); }",
+	     "stdin:1:17-23: error: function 'f' must return a value (int64)\n"
+	     "fn f(): int64 { return; } BEGIN { @ = f(); }\n"
+	     "                ^~~~~~\n");
+	ERRS("fn f() { return 1; } BEGIN { f(); }",
+	     "stdin:1:17: error: function 'f' returns no value (void)\n"
+	     "fn f() { return 1; } BEGIN { f(); }\n"
+	     "                ^\n");
+	ERRS("fn f() { printf(\"%s\", probe); } BEGIN { f(); }",
+	     "stdin:1:23-28: error: 'probe' cannot be used in a function (fn f): it has no probe "
+	     "context\n"
+	     "fn f() { printf(\"%s\", probe); } BEGIN { f(); }\n"
+	     "                      ^~~~~\n"
+	     "note: pass the value as an argument\n");
+	ERRS("fn f() { } fn f() { } BEGIN { f(); }",
+	     "stdin:1:12-22: error: function 'f' is already defined\n"
+	     "fn f() { } fn f() { } BEGIN { f(); }\n"
+	     "           ^~~~~~~~~~\n"
+	     "stdin:1:1-11: note: the first definition is here\n"
+	     "fn f() { } fn f() { } BEGIN { f(); }\n"
+	     "^~~~~~~~~~\n");
+	ERRS("fn pid() { } BEGIN { }",
+	     "stdin:1:1-13: error: function 'pid' has the name of a builtin\n"
+	     "fn pid() { } BEGIN { }\n"
+	     "^~~~~~~~~~~~\n");
+}
+
 int main(void)
 {
 	test_types();
 	test_resources();
 	test_errors();
+	test_fn();
 	return check_done();
 }
