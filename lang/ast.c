@@ -56,6 +56,7 @@
 #define _GNU_SOURCE /* open_memstream */
 #include "ast.h"
 #include "arena.h"
+#include "types.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -233,6 +234,8 @@ static void dump_quoted(FILE *f, const char *s, size_t len)
 }
 
 static void dump(FILE *f, const struct ast_node *n);
+/* -d types: the arena ty_name() writes type names into, or NULL (no types) */
+static struct arena *dump_types;
 
 /* " CHILD" for each node of a list. */
 static void dump_list(FILE *f, const struct ast_node *n)
@@ -496,7 +499,16 @@ static void dump(FILE *f, const struct ast_node *n)
 		fprintf(f, "(%s", ast_kind_name(n->kind));
 		break;
 	}
+	if (dump_types && n->type)
+		fprintf(f, " :type %s", ty_name(dump_types, n->type));
 	fputc(')', f);
+}
+
+void ast_dump_typed(const struct ast_node *n, struct arena *a, char **buf, size_t *len)
+{
+	dump_types = a;
+	ast_dump(n, buf, len);
+	dump_types = NULL;
 }
 
 void ast_dump(const struct ast_node *n, char **buf, size_t *len)

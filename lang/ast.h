@@ -148,5 +148,8 @@ const char *ast_op_name(int op); /* "+", "<<", "&&" ... */
 /* Writes an S-expression dump (for -d ast and the parser's unit tests):
  *   (program (probe (attach "BEGIN") (block (call printf (str "hi")))))    */
 void ast_dump(const struct ast_node *n, char **buf, size_t *len);
+/* The same after sema, each typed node followed by ":type NAME" (-d types). */
+struct arena;
+void ast_dump_typed(const struct ast_node *n, struct arena *a, char **buf, size_t *len);
 
 #endif

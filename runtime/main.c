@@ -75,7 +75,7 @@ struct args {
 	enum out_format format; /* -f */
 	int buffering;		/* -B: _IOLBF (default), _IOFBF, _IONBF */
 	bool quiet, verbose, dry_run, unsafe, no_warnings, no_cache, warn_reads, test, verify_ir;
-	bool dump_ast, dump_ir, dump_ir_opt, debug_verifier, debug_libbpf;
+	bool dump_ast, dump_types, dump_ir, dump_ir_opt, debug_verifier, debug_libbpf;
 	const char *emit_elf, *emit_llvm;
 	int pid;
 	const char *cmd;
@@ -133,6 +133,8 @@ static void usage(FILE *f)
 	      "                   tracefs available_filter_functions\n"
 	      "    -I DIR, --include FILE\n"
 	      "                   accepted; hawk reads no C headers (types come from BTF)\n"
+	      "    --usdt-file-activation\n"
+	      "                   accepted; semaphores are always counted by the kernel\n"
 	      "    --no-feature kprobe_multi,uprobe_multi,kprobe_session\n"
 	      "                   accepted; hawk never uses these kernel features\n"
 	      "\n"
@@ -141,7 +143,8 @@ static void usage(FILE *f)
 	      "    --test         run the test:NAME probes (each once), print a summary\n"
 	      "    -d, --debug STAGE\n"
 	      "                   debug info for a stage of hawk's execution\n"
-	      "                   ('all', 'ast', 'codegen', 'codegen-opt', 'libbpf', 'verifier')\n"
+	      "                   ('all', 'ast', 'types', 'codegen', 'codegen-opt', 'libbpf',\n"
+	      "                   'verifier')\n"
 	      "    --emit-elf FILE\n"
 	      "                   (dry run) write the BPF ELF object to FILE\n"
 	      "    --emit-llvm FILE\n"
@@ -196,11 +199,11 @@ static void parse_debug_stages(struct args *a, const char *arg)
 			a->debug_verifier = known = true;
 		if (all || strcmp(s, "libbpf") == 0)
 			a->debug_libbpf = known = true;
-		if (strcmp(s, "types") == 0)
-			known = true; /* accepted: types show in the -d ast dump */
+		if (all || strcmp(s, "types") == 0)
+			a->dump_types = known = true;
 		if (!known)
-			usage_error("invalid debug stage '%s' (expected 'all', 'ast', 'codegen', "
-				    "'codegen-opt', 'libbpf' or 'verifier')",
+			usage_error("invalid debug stage '%s' (expected 'all', 'ast', 'types', "
+				    "'codegen', 'codegen-opt', 'libbpf' or 'verifier')",
 				    s);
 	}
 	free(copy);
@@ -387,7 +390,9 @@ static void parse_args(int argc, char **argv, struct args *a)
 			a->info = true;
 			break;
 		case OPT_USDT_FILE_ACTIVATION:
-			usage_error("option '%s' is not supported yet", "--usdt-file-activation");
+			/* a no-op in bpftrace 0.24+ too: semaphores are counted by
+			 * the kernel (uprobe reference counters) in every process */
+			break;
 		case OPT_NO_FEATURE: {
 			/* hawk attaches one link per probe point and never uses
 			 * these kernel features, so turning them off changes
@@ -728,6 +733,16 @@ int main(int argc, char **argv)
 	    diag.nerrors) {
 		diag_render(&diag, stderr, colour);
 		goto out;
+	}
+	if (a.dump_types) {
+		char *buf = NULL;
+		size_t blen = 0;
+		ast_dump_typed(prog, &arena, &buf, &blen);
+		if (buf) {
+			fwrite(buf, 1, blen, stderr);
+			fputc('\n', stderr);
+			free(buf);
+		}
 	}
 
 	if (a.list) {

@@ -25,7 +25,7 @@ _hawk()
 		return
 		;;
 	-d | --debug)
-		COMPREPLY=($(compgen -W "all ast codegen codegen-opt libbpf verifier" -- "$cur"))
+		COMPREPLY=($(compgen -W "all ast types codegen codegen-opt libbpf verifier" -- "$cur"))
 		return
 		;;
 	--probe-filter)
@@ -81,6 +81,7 @@ _hawk()
 			-l --list --info -p --pid -c --cmd -o --output -f -B -k --warnings
 			--no-warnings --no-cache --unsafe --dry-run --test --fmt
 			--probe-filter --mode --traceable-functions -I --include --no-feature
+			--usdt-file-activation
 			-d --debug --emit-elf --emit-llvm --verify-llvm-ir" -- "$cur"))
 		return
 	fi
