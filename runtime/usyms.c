@@ -138,19 +138,106 @@ static bool build_id(Elf *elf, char *hex, size_t len)
 	return false;
 }
 
-/* The .symtab of a stripped file's separate debug file (found by build id),
- * for naming addresses only. Nothing when there is none. */
+/* The CRC-32 (IEEE, as zlib's crc32) that .gnu_debuglink records of the
+ * debug file; -1 when the file cannot be read. */
+static int64_t file_crc32(int fd)
+{
+	static uint32_t table[256];
+	unsigned char buf[65536];
+	uint32_t crc = 0xffffffffu;
+	ssize_t n;
+
+	if (!table[1])
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+			table[i] = c;
+		}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n; i++)
+			crc = table[(crc ^ buf[i]) & 0xff] ^ (crc >> 8);
+	if (n < 0)
+		return -1;
+	return (int64_t)(crc ^ 0xffffffffu);
+}
+
+/* The debug file a .gnu_debuglink section names (NAME and the CRC of the
+ * file), searched where gdb looks: beside the binary, in its .debug folder,
+ * and under /usr/lib/debug with the binary's folder. An open fd, or -1. */
+static int open_debuglink(Elf *elf, const char *bin)
+{
+	char dir[PATH_MAX], path[2 * PATH_MAX + 32];
+	size_t shstrndx, nlen;
+	Elf_Scn *scn = NULL;
+	const char *name = NULL;
+	uint32_t crc = 0;
+	char *slash;
+
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
+		return -1;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *sname;
+		Elf_Data *data;
+
+		if (!gelf_getshdr(scn, &sh) || !(sname = elf_strptr(elf, shstrndx, sh.sh_name)) ||
+		    strcmp(sname, ".gnu_debuglink") || !(data = elf_getdata(scn, NULL)) ||
+		    !data->d_buf)
+			continue;
+		nlen = strnlen(data->d_buf, data->d_size);
+		/* NAME, NUL, padding to 4 bytes, then the CRC */
+		if (nlen == 0 || ((nlen + 4) & ~(size_t)3) + 4 > data->d_size)
+			return -1;
+		name = data->d_buf;
+		memcpy(&crc, (const char *)data->d_buf + ((nlen + 4) & ~(size_t)3), 4);
+		break;
+	}
+	if (!name || strchr(name, '/'))
+		return -1;
+	snprintf(dir, sizeof(dir), "%s", bin);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	for (int i = 0; i < 3; i++) {
+		int fd;
+
+		if (i == 0)
+			snprintf(path, sizeof(path), "%s/%s", dir, name);
+		else if (i == 1)
+			snprintf(path, sizeof(path), "%s/.debug/%s", dir, name);
+		else
+			snprintf(path, sizeof(path), "/usr/lib/debug%s/%s", dir, name);
+		if (!strcmp(path, bin))
+			continue;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (file_crc32(fd) == (int64_t)crc && lseek(fd, 0, SEEK_SET) == 0)
+			return fd;
+		close(fd);
+	}
+	return -1;
+}
+
+/* The .symtab of a stripped file's separate debug file (found by build id,
+ * else by .gnu_debuglink), for naming addresses only. Nothing when there is
+ * none. */
 static void load_debug_syms(Elf *elf, struct usym_elf *e)
 {
 	char id[128], path[PATH_MAX];
 	Elf_Scn *scn = NULL;
-	int fd, cap = 0;
+	int fd = -1, cap = 0;
 	Elf *d;
 
-	if (!build_id(elf, id, sizeof(id)))
-		return;
-	snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%.2s/%s.debug", id, id + 2);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (build_id(elf, id, sizeof(id))) {
+		snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%.2s/%s.debug", id, id + 2);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		fd = open_debuglink(elf, e->path);
 	if (fd < 0)
 		return;
 	d = elf_begin(fd, ELF_C_READ, NULL);
