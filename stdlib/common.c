@@ -5,6 +5,7 @@
 #include "../lang/format.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 void std_event_layout(struct sema *s, struct res_event *ev, struct ast_node *args)
 {
@@ -188,4 +189,27 @@ int std_check_format(struct sema *s, struct ast_node *n)
 		}
 	}
 	return rc;
+}
+
+void std_salt_file(struct sema *s, const char *path)
+{
+	uint64_t h = s->res->cache_salt ? s->res->cache_salt : 1469598103934665603ull;
+	uint64_t id[5] = {0};
+	const unsigned char *b;
+	struct stat st;
+	size_t i;
+
+	if (stat(path, &st) == 0) {
+		id[0] = st.st_dev;
+		id[1] = st.st_ino;
+		id[2] = (uint64_t)st.st_size;
+		id[3] = (uint64_t)st.st_mtim.tv_sec;
+		id[4] = (uint64_t)st.st_mtim.tv_nsec;
+	}
+	for (b = (const unsigned char *)path; *b; b++)
+		h = (h ^ *b) * 1099511628211ull;
+	b = (const unsigned char *)id;
+	for (i = 0; i < sizeof(id); i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	s->res->cache_salt = h;
 }

@@ -40,6 +40,9 @@ int std_check_format(struct sema *s, struct ast_node *call);
  * each once, as a NULL-terminated array in the arena (count in *count); NULL
  * when the maps of process pid cannot be read (stdlib/probes/usdt.c). */
 const char **std_mapped_files(struct arena *a, int pid, int *count);
+/* Folds a file's path and identity (device, inode, size, mtime) into the
+ * compile-cache salt: a rebuilt binary is not served an old object. */
+void std_salt_file(struct sema *s, const char *path);
 
 /* Stacks (stdlib/builtins/stack.c), shared by kstack and ustack: the type of
  * a stack value, the check of the optional (mode), (N), (mode, N) arguments

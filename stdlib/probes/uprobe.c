@@ -400,31 +400,6 @@ struct up_dwarf {
 	const struct dwarf_param **at; /* the parameter of each field of args */
 };
 
-/* Folds the binary's identity into the cache salt: the object compiled for
- * its DWARF (args layout, retval type) must not serve a rebuilt binary. */
-static void salt_binary(struct sema *s, const char *path)
-{
-	uint64_t h = s->res->cache_salt ? s->res->cache_salt : 1469598103934665603ull;
-	uint64_t id[5] = {0};
-	const unsigned char *b;
-	struct stat st;
-	size_t i;
-
-	if (stat(path, &st) == 0) {
-		id[0] = st.st_dev;
-		id[1] = st.st_ino;
-		id[2] = (uint64_t)st.st_size;
-		id[3] = (uint64_t)st.st_mtim.tv_sec;
-		id[4] = (uint64_t)st.st_mtim.tv_nsec;
-	}
-	for (b = (const unsigned char *)path; *b; b++)
-		h = (h ^ *b) * 1099511628211ull;
-	b = (const unsigned char *)id;
-	for (i = 0; i < sizeof(id); i++)
-		h = (h ^ b[i]) * 1099511628211ull;
-	s->res->cache_salt = h;
-}
-
 /* The point's function from the binary's DWARF, looked up once. */
 static struct up_dwarf *point_dwarf(struct sema *s, struct ptregs_point *d)
 {
@@ -437,7 +412,7 @@ static struct up_dwarf *point_dwarf(struct sema *s, struct ptregs_point *d)
 		return u;
 	u = arena_alloc(s->arena, sizeof(*u));
 	d->dwarf = u;
-	salt_binary(s, d->target);
+	std_salt_file(s, d->target);
 	u->status = std_dwarf_func(s->arena, d->target, d->fname, d->vaddr, &u->fn);
 	if (u->status)
 		return u;
@@ -538,7 +513,7 @@ static struct hk_type *retval_type(struct sema *s, struct ptregs_point *d)
 	if (!d->entry)
 		return &ty_u64;
 	if (!std_dwarf_available(d->target)) {
-		salt_binary(s, d->target); /* rebuilt with -g, retval gets a type */
+		std_salt_file(s, d->target); /* rebuilt with -g, retval gets a type */
 		return &ty_u64;
 	}
 	u = point_dwarf(s, d);

@@ -50,31 +50,6 @@ struct usdt_point {
 
 /* ---- finding the binary ------------------------------------------------------- */
 
-/* Folds a file's identity into the cache salt (a rebuilt binary has other
- * notes: its object must not come from the cache). */
-static void salt_file(struct sema *s, const char *path)
-{
-	uint64_t h = s->res->cache_salt ? s->res->cache_salt : 1469598103934665603ull;
-	struct stat st;
-	const unsigned char *b;
-	size_t i;
-	uint64_t id[5] = {0};
-
-	if (stat(path, &st) == 0) {
-		id[0] = st.st_dev;
-		id[1] = st.st_ino;
-		id[2] = (uint64_t)st.st_size;
-		id[3] = (uint64_t)st.st_mtim.tv_sec;
-		id[4] = (uint64_t)st.st_mtim.tv_nsec;
-	}
-	for (b = (const unsigned char *)path; *b; b++)
-		h = (h ^ *b) * 1099511628211ull;
-	b = (const unsigned char *)id;
-	for (i = 0; i < sizeof(id); i++)
-		h = (h ^ b[i]) * 1099511628211ull;
-	s->res->cache_salt = h;
-}
-
 static bool is_regular(const char *path)
 {
 	struct stat st;
@@ -442,7 +417,7 @@ static int usdt_expand(struct sema *s, struct ast_node *ap, const char *spec)
 				   spec, files[i]);
 			return -1;
 		}
-		salt_file(s, files[i]);
+		std_salt_file(s, files[i]);
 		if (nfiles == 1)
 			one = f;
 		matched += match_file(s, ap, &f, prov, name, ambiguous);
