@@ -493,6 +493,30 @@ static uint32_t stack_frames(const struct hk_type *t, const uint8_t *d)
 	return n > t->count ? t->count : n;
 }
 
+static bool stack_build_id(const struct hk_type *t)
+{
+	return t->name && !strcmp(t->name, "build_id");
+}
+
+/* Frame i of a build_id-mode stack (struct bpf_stack_build_id: s32 status,
+ * 20-byte build id, u64 offset or address) as "BUILDID SEP0xOFFSET" when the
+ * kernel found the file's build id (status 1), else the bare hex address,
+ * as bpftrace prints them. */
+static void fmt_build_id_frame(struct sbuf *b, const uint8_t *d, uint32_t i, const char *sep)
+{
+	const uint8_t *f = d + 8 + (size_t)i * 32;
+	uint64_t off = read_uint(f + 24, 8);
+	int j;
+
+	if (read_uint(f, 4) != 1) {
+		sb_printf(b, "%" PRIx64, off);
+		return;
+	}
+	for (j = 0; j < 20; j++)
+		sb_printf(b, "%02x", f[4 + j]);
+	sb_printf(b, "%s0x%02" PRIx64, sep, off);
+}
+
 /* One line per frame, after a newline: "\n        do_syscall_64+527\n..."
  * (bpftrace mode), "\tffffffff8225a29f do_syscall_64+527" (perf; user
  * frames add " (/path/of/binary)") or the bare hex address (raw). Another
@@ -507,6 +531,14 @@ static void fmt_stack_text(struct sbuf *b, const struct out *o, const struct hk_
 	char sym[1024];
 
 	sb_putc(b, '\n');
+	if (stack_build_id(t)) {
+		/* not indented, as bpftrace */
+		for (i = 0; i < n; i++) {
+			fmt_build_id_frame(b, d, i, " ");
+			sb_putc(b, '\n');
+		}
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		uint64_t addr = read_uint(d + 8 + (size_t)i * 8, 8);
 		const char *s = NULL;
@@ -539,10 +571,15 @@ static void fmt_stack_folded(struct sbuf *b, const struct out *o, const struct h
 	char sym[1024];
 
 	while (i-- > 0) {
-		const char *s = stack_frame(o, t, d, i, 0, sym, sizeof(sym));
+		const char *s;
 
 		if (b->len)
 			sb_putc(b, ';');
+		if (stack_build_id(t)) {
+			fmt_build_id_frame(b, d, i, "+");
+			continue;
+		}
+		s = stack_frame(o, t, d, i, 0, sym, sizeof(sym));
 		if (s)
 			sb_puts(b, s);
 		else

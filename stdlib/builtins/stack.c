@@ -5,10 +5,12 @@
  * The value is the stack itself, not an id into a stack-trace map: a u32
  * frame count, a u32 pid (0 for kernel stacks; a user stack records the
  * process its addresses belong to), then `limit` u64 return addresses,
- * innermost first, unused slots zero (so equal stacks are equal map keys).
+ * innermost first, unused slots zero (so equal stacks are equal map keys);
+ * in build_id mode (ustack only) 32-byte frames of build id and file offset
+ * (BPF_F_USER_BUILD_ID), printed as they are, not named.
  * bpf_get_stack() fills it in this CPU's scratch area. Printing is in user
  * space (runtime/output.c, fmt_stack), which names each address through the
- * output's symbol hooks; the mode (bpftrace, perf, raw) travels in the type
+ * output's symbol hooks; the mode (bpftrace, perf, raw, build_id) travels in the type
  * (t->name), the limit in t->count, kernel or user in t->as.
  *
  * ustack walks the frame pointers of the user stack (BPF_F_USER_STACK): a
@@ -26,7 +28,11 @@
 #define STACK_DEFAULT_LIMIT 127 /* the kernel's perf_event_max_stack default */
 #define STACK_MAX_LIMIT	    1024
 
-static const char *const stack_modes[] = {"bpftrace", "perf", "raw", NULL};
+static const char *const stack_modes[] = {"bpftrace", "perf", "raw", "build_id", NULL};
+
+/* build_id mode: each frame is the kernel's struct bpf_stack_build_id (s32
+ * status, 20-byte build id, u64 file offset or address), 32 bytes. */
+#define BUILD_ID_FRAME 32
 
 static const char *stack_mode(const char *name)
 {
@@ -46,7 +52,7 @@ struct hk_type *std_stack_type(struct sema *s, const char *mode, uint32_t limit,
 	t->name = mode;
 	t->count = limit;
 	t->as = user ? AS_USER : AS_KERNEL;
-	t->size = 8 + 8 * limit;
+	t->size = 8 + (strcmp(mode, "build_id") ? 8 : BUILD_ID_FRAME) * limit;
 	t->align = 8;
 	return t;
 }
@@ -68,7 +74,7 @@ int std_stack_check(struct sema *s, struct ast_node *n, bool user)
 		a->type = &ty_none;
 		if (!mode) {
 			sema_error(s, a->loc, "unknown stack mode '%s'", a->name);
-			sema_hint(s, "the modes are bpftrace, perf and raw");
+			sema_hint(s, "the modes are bpftrace, perf, raw and build_id");
 			goto recover;
 		}
 		a = a->next;
@@ -92,6 +98,12 @@ int std_stack_check(struct sema *s, struct ast_node *n, bool user)
 			goto recover;
 		}
 	}
+	if (!user && !strcmp(mode, "build_id")) {
+		/* the kernel records build ids of user frames only */
+		sema_warn(s, n->loc, "stack mode 'build_id' applies to ustack only: %s uses 'raw'",
+			  n->name);
+		mode = "raw";
+	}
 	n->type = std_stack_type(s, mode, (uint32_t)limit, user);
 	return 0;
 recover:
@@ -104,19 +116,22 @@ LLVMValueRef std_stack_lower(struct cg *cg, struct ast_node *n, uint64_t flags)
 {
 	const struct hk_type *t = n->type;
 	LLVMValueRef buf = cg_scratch(cg, t->size), args[4], ret, cnt, neg;
+	uint32_t frame = (uint32_t)((t->size - 8) / (t->count ? t->count : 1));
 
 	cg_zero8(cg, buf, t->size);
 	if (!t->count)
 		return buf;
 	args[0] = cg->ctx;
 	args[1] = cg_gep(cg, buf, 8);
-	args[2] = cg_const(cg, (uint64_t)t->count * 8);
+	args[2] = cg_const(cg, (uint64_t)t->size - 8);
+	if (frame == BUILD_ID_FRAME)
+		flags |= BPF_F_USER_BUILD_ID;
 	args[3] = cg_const(cg, flags);
 	ret = cg_helper(cg, BPF_FUNC_get_stack, cg->i64, args, 4);
 	/* bytes written, or a negative error: no frames */
 	neg = LLVMBuildICmp(cg->b, LLVMIntSLT, ret, cg_const(cg, 0), "");
 	cnt = LLVMBuildSelect(cg->b, neg, cg_const(cg, 0),
-			      LLVMBuildLShr(cg->b, ret, cg_const(cg, 3), ""), "");
+			      LLVMBuildLShr(cg->b, ret, cg_const(cg, frame == 8 ? 3 : 5), ""), "");
 	cg_store(cg, buf, &ty_u32, cnt, &ty_u64);
 	if (flags & BPF_F_USER_STACK) {
 		/* user addresses mean something only with their process */

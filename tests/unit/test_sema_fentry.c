@@ -92,7 +92,7 @@ static void test_errors(void)
 	     "stdin:1:18-22: error: unknown stack mode 'fast'\n"
 	     "BEGIN { @[kstack(fast)] = count(); }\n"
 	     "                 ^~~~\n"
-	     "note: the modes are bpftrace, perf and raw\n");
+	     "note: the modes are bpftrace, perf, raw and build_id\n");
 	ERRS("BEGIN { @[kstack(perf, 5000)] = count(); }",
 	     "stdin:1:24-28: error: kstack limit 5000 is out of range (0 to 1024)\n"
 	     "BEGIN { @[kstack(perf, 5000)] = count(); }\n"
