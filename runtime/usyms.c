@@ -420,6 +420,20 @@ static uint64_t elf_vaddr(const struct usym_elf *e, uint64_t off)
 	return UINT64_MAX;
 }
 
+bool usyms_elf_segment(const struct usym_elf *e, uint64_t off, uint64_t *seg_off, uint64_t *seg_len)
+{
+	for (int i = 0; i < e->nsegs; i++) {
+		const struct seg *s = &e->segs[i];
+
+		if (s->exec && off >= s->offset && off < s->offset + s->filesz) {
+			*seg_off = s->offset;
+			*seg_len = s->filesz;
+			return true;
+		}
+	}
+	return false;
+}
+
 bool usyms_elf_is_dyn(const struct usym_elf *e)
 {
 	return e->dyn;
@@ -675,10 +689,59 @@ static struct pid_maps *find_maps(int pid)
 	return NULL;
 }
 
-void usyms_note_pid(int pid)
+bool usyms_note_pid(int pid)
 {
-	if (pid > 0 && !find_maps(pid))
-		read_maps(pid);
+	return pid > 0 && (find_maps(pid) || read_maps(pid));
+}
+
+void usyms_keep_maps(int pid, const struct usym_vma *v, int n)
+{
+	struct pid_maps *m;
+
+	if (pid <= 0 || n <= 0 || find_maps(pid) || !(m = calloc(1, sizeof(*m))))
+		return;
+	m->vmas = calloc((size_t)n, sizeof(*m->vmas));
+	for (int i = 0; m->vmas && i < n; i++) {
+		m->vmas[m->nvmas] =
+			(struct vma){v[i].start, v[i].end, v[i].pgoff, strdup(v[i].path)};
+		if (m->vmas[m->nvmas].path)
+			m->nvmas++;
+	}
+	if (!m->nvmas) {
+		free(m->vmas);
+		free(m);
+		return;
+	}
+	m->pid = pid;
+	m->read_ns = now_ns();
+	m->next = pid_cache;
+	pid_cache = m;
+}
+
+void usyms_each_mapped_file(void (*fn)(const char *path, void *arg), void *arg)
+{
+	for (struct pid_maps *m = pid_cache; m; m = m->next)
+		for (int i = 0; i < m->nvmas; i++)
+			if (!i || strcmp(m->vmas[i].path, m->vmas[i - 1].path))
+				fn(m->vmas[i].path, arg);
+}
+
+bool usyms_file_build_id(const char *path, char *hex, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok = false;
+	Elf *elf;
+
+	if (fd < 0)
+		return false;
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (elf && elf_kind(elf) == ELF_K_ELF)
+		ok = build_id(elf, hex, len);
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return ok;
 }
 
 /* Where a user address of process pid is: its mapping's file, that file's

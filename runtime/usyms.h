@@ -63,8 +63,35 @@ int64_t usyms_elf_offset(const struct usym_elf *e, uint64_t vaddr, bool exec);
 bool usyms_elf_is_dyn(const struct usym_elf *e);
 
 /* Reads and keeps the memory map of pid (if not kept already), so its
- * addresses can be named after it exits. */
-void usyms_note_pid(int pid);
+ * addresses can be named after it exits. false when none is kept (the
+ * process had exited). */
+bool usyms_note_pid(int pid);
+/* A mapping of a file into a process: [start, end) maps the file from
+ * offset pgoff. */
+struct usym_vma {
+	uint64_t start, end, pgoff;
+	const char *path;
+};
+/* Keeps these mappings as pid's memory map when none is kept (a process
+ * that exited before its map was read; ubuildid.c rebuilds them). */
+void usyms_keep_maps(int pid, const struct usym_vma *v, int n);
+/* Calls fn once for each file of each kept memory map. */
+void usyms_each_mapped_file(void (*fn)(const char *path, void *arg), void *arg);
+/* The build id (NT_GNU_BUILD_ID) of the ELF file at path as hex. */
+bool usyms_file_build_id(const char *path, char *hex, size_t len);
+/* The executable PT_LOAD segment holding file offset off: its file offset
+ * and size. */
+bool usyms_elf_segment(const struct usym_elf *e, uint64_t off, uint64_t *seg_off,
+		       uint64_t *seg_len);
+
+/* A user stack of a process that had exited when its first stack arrived:
+ * the frames' addresses and the same frames as (build id, file offset), as
+ * BPF_F_USER_BUILD_ID gives them (struct bpf_stack_build_id, 32 bytes
+ * each). Finds each build id's file (the files of kept memory maps and
+ * hawk's own, /usr/lib/debug/.build-id, the programs in $PATH and the
+ * standard library folders) and keeps the mappings the frames show, so the
+ * process's addresses are named (ubuildid.c). */
+void usyms_note_stack(int pid, const uint64_t *addrs, const void *frames, int n);
 /* Names the address addr of process pid: "func" (the containing symbol),
  * copied into buf; with `offset`, "func+0x10" when inside it. NULL when
  * nothing is known (no map for the address, or no symbol). */

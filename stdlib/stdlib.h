@@ -60,6 +60,10 @@ LLVMValueRef std_stack_lower(struct cg *cg, struct ast_node *n, uint64_t flags);
 struct res_event *std_note_user_pid_event(struct sema *s, const struct builtin_ops *ops,
 					  struct ast_node *n);
 void std_note_user_pid(struct cg *cg, const struct res_event *ev, LLVMValueRef pid);
+/* The test alone: the builder is left where pid is new (its code must end
+ * with a branch to the block returned, which the caller then continues
+ * at); NULL when there is no pid map. */
+LLVMBasicBlockRef std_note_user_pid_first(struct cg *cg, LLVMValueRef pid);
 void std_note_user_pid_seen(struct rt *rt, const struct res_event *ev, const void *data,
 			    uint32_t len);
 

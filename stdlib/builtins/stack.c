@@ -21,6 +21,7 @@
  * printed (a map printed at exit) is still named.
  */
 #include "../stdlib.h"
+#include "../../runtime/usyms.h"
 
 #include <linux/bpf.h>
 #include <string.h>
@@ -112,9 +113,10 @@ recover:
 	return 0;
 }
 
-LLVMValueRef std_stack_lower(struct cg *cg, struct ast_node *n, uint64_t flags)
+/* Fills a stack value of type t (in this CPU's scratch area) with
+ * bpf_get_stack(flags); the frame count in its first word. */
+static LLVMValueRef stack_fill(struct cg *cg, const struct hk_type *t, uint64_t flags)
 {
-	const struct hk_type *t = n->type;
 	LLVMValueRef buf = cg_scratch(cg, t->size), args[4], ret, cnt, neg;
 	uint32_t frame = (uint32_t)((t->size - 8) / (t->count ? t->count : 1));
 
@@ -133,15 +135,32 @@ LLVMValueRef std_stack_lower(struct cg *cg, struct ast_node *n, uint64_t flags)
 	cnt = LLVMBuildSelect(cg->b, neg, cg_const(cg, 0),
 			      LLVMBuildLShr(cg->b, ret, cg_const(cg, frame == 8 ? 3 : 5), ""), "");
 	cg_store(cg, buf, &ty_u32, cnt, &ty_u64);
-	if (flags & BPF_F_USER_STACK) {
-		/* user addresses mean something only with their process */
-		LLVMValueRef tgid = LLVMBuildLShr(
-			cg->b, cg_helper(cg, H_GET_CURRENT_PID_TGID, cg->i64, NULL, 0),
-			cg_const(cg, 32), "");
+	return buf;
+}
 
-		cg_store(cg, cg_gep(cg, buf, 4), &ty_u32, tgid, &ty_u64);
-		std_note_user_pid(cg, n->sema_data, tgid);
-	}
+LLVMValueRef std_stack_lower(struct cg *cg, struct ast_node *n, uint64_t flags)
+{
+	const struct res_event *ev = n->sema_data;
+	LLVMValueRef buf = stack_fill(cg, n->type, flags), tgid, vals[3];
+	LLVMBasicBlockRef done;
+
+	if (!(flags & BPF_F_USER_STACK))
+		return buf;
+	/* user addresses mean something only with their process */
+	tgid = LLVMBuildLShr(cg->b, cg_helper(cg, H_GET_CURRENT_PID_TGID, cg->i64, NULL, 0),
+			     cg_const(cg, 32), "");
+	cg_store(cg, cg_gep(cg, buf, 4), &ty_u32, tgid, &ty_u64);
+	if (!ev || !(done = std_note_user_pid_first(cg, tgid)))
+		return buf;
+	/* the process's first stack: sent with its frames as (build id, file
+	 * offset), which name them even when the process is gone before user
+	 * space reads its map (runtime/ubuildid.c) */
+	vals[0] = tgid;
+	vals[1] = buf;
+	vals[2] = ev->nargs == 3 ? stack_fill(cg, ev->args[2], BPF_F_USER_STACK) : NULL;
+	cg_event(cg, ev, vals, (const struct hk_type **)ev->args);
+	LLVMBuildBr(cg->b, done);
+	LLVMPositionBuilderAtEnd(cg->b, done);
 	return buf;
 }
 
@@ -167,10 +186,58 @@ const struct builtin_ops std_kstack = {
 
 STD_BUILTIN(ustack);
 
+#define NOTE_FRAMES 127 /* frames of the first stack sent with build ids */
+
 static int ustack_check(struct sema *s, struct ast_node *n)
 {
-	n->sema_data = std_note_user_pid_event(s, &std_ustack, n);
-	return std_stack_check(s, n, true);
+	struct res_event *ev = std_note_user_pid_event(s, &std_ustack, n);
+	struct hk_type **args;
+	uint32_t *offs;
+
+	std_stack_check(s, n, true);
+	n->sema_data = ev;
+	if (!ev || !n->type->count || !strcmp(n->type->name, "build_id"))
+		return 0;
+	/* pid, the stack, the same frames with build ids (ubuildid.c) */
+	args = arena_alloc(s->arena, 3 * sizeof(*args));
+	offs = arena_alloc(s->arena, 3 * sizeof(*offs));
+	args[0] = &ty_u64;
+	args[1] = n->type;
+	args[2] = std_stack_type(s, "build_id",
+				 n->type->count < NOTE_FRAMES ? n->type->count : NOTE_FRAMES, true);
+	offs[0] = 0;
+	offs[1] = 8;
+	offs[2] = 8 + n->type->size;
+	ev->nargs = 3;
+	ev->args = args;
+	ev->offsets = offs;
+	ev->size = offs[2] + args[2]->size;
+	return 0;
+}
+
+/* The first stack of a process: keep its memory map, or when it has gone
+ * already, rebuild the mappings its frames show from their build ids. */
+static void ustack_seen(struct rt *rt, const struct res_event *ev, const void *data, uint32_t len)
+{
+	const uint8_t *d = data;
+	const struct hk_type *st, *bt;
+	uint64_t pid, addrs[NOTE_FRAMES];
+	uint32_t n, nb;
+
+	if (ev->nargs != 3 || len < ev->size) {
+		std_note_user_pid_seen(rt, ev, data, len);
+		return;
+	}
+	st = ev->args[1];
+	bt = ev->args[2];
+	memcpy(&pid, d, 8);
+	memcpy(&n, d + ev->offsets[1], 4);
+	memcpy(&nb, d + ev->offsets[2], 4);
+	n = n < st->count ? n : st->count;
+	n = n < nb ? n : nb;
+	n = n < bt->count ? n : bt->count;
+	memcpy(addrs, d + ev->offsets[1] + 8, (size_t)n * 8);
+	usyms_note_stack((int)pid, addrs, d + ev->offsets[2] + 8, (int)n);
 }
 
 static LLVMValueRef ustack_lower(struct cg *cg, struct ast_node *n)
@@ -186,5 +253,5 @@ const struct builtin_ops std_ustack = {
 	.check = ustack_check,
 	.lower = ustack_lower,
 	.probe_ctx = true,
-	.event = std_note_user_pid_seen,
+	.event = ustack_seen,
 };

@@ -73,17 +73,18 @@ struct res_event *std_note_user_pid_event(struct sema *s, const struct builtin_o
 	return ev;
 }
 
-/* The first time this pid is seen: tell user space to keep its memory map
- * (shared with ustack: see stdlib.h). */
-void std_note_user_pid(struct cg *cg, const struct res_event *ev, LLVMValueRef pid)
+LLVMBasicBlockRef std_note_user_pid_first(struct cg *cg, LLVMValueRef pid)
 {
 	const struct res_map *m = cg_internal_map(cg, "usym_pids");
-	LLVMBasicBlockRef tell = cg_block(cg, "usym_new_pid"), done = cg_block(cg, "usym_known");
-	LLVMValueRef key = cg_alloc(cg, 8), val = cg_alloc(cg, 8), args[4], rc;
-	const struct hk_type *types[1] = {&ty_u64};
+	LLVMBasicBlockRef tell, done;
+	LLVMValueRef key, val, args[4], rc;
 
-	if (!m || !ev)
-		return;
+	if (!m)
+		return NULL;
+	tell = cg_block(cg, "usym_new_pid");
+	done = cg_block(cg, "usym_known");
+	key = cg_alloc(cg, 8);
+	val = cg_alloc(cg, 8);
 	LLVMBuildStore(cg->b, LLVMBuildTrunc(cg->b, pid, cg->i32, ""), key);
 	LLVMBuildStore(cg->b, cg_const(cg, 1), val);
 	args[0] = cg_map_ptr(cg, m);
@@ -94,6 +95,18 @@ void std_note_user_pid(struct cg *cg, const struct res_event *ev, LLVMValueRef p
 	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, rc, cg_const(cg, 0), ""), tell,
 			done);
 	LLVMPositionBuilderAtEnd(cg->b, tell);
+	return done;
+}
+
+/* The first time this pid is seen: tell user space to keep its memory map
+ * (shared with ustack: see stdlib.h). */
+void std_note_user_pid(struct cg *cg, const struct res_event *ev, LLVMValueRef pid)
+{
+	const struct hk_type *types[1] = {&ty_u64};
+	LLVMBasicBlockRef done;
+
+	if (!ev || !(done = std_note_user_pid_first(cg, pid)))
+		return;
 	cg_event(cg, ev, &pid, types);
 	LLVMBuildBr(cg->b, done);
 	LLVMPositionBuilderAtEnd(cg->b, done);
