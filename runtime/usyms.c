@@ -570,9 +570,11 @@ int usyms_find_binary(const char *name, char *out, size_t len)
 	if (strchr(name, '/')) {
 		if (!is_file(name))
 			return -ENOENT;
-		if (!realpath(name, buf))
+		/* an absolute path is kept as written (probe names show it, as
+		 * bpftrace's do); a relative one is made absolute */
+		if (name[0] != '/' && !realpath(name, buf))
 			return -errno;
-		snprintf(out, len, "%s", buf);
+		snprintf(out, len, "%s", name[0] == '/' ? name : buf);
 		return 0;
 	}
 	{
@@ -585,15 +587,16 @@ int usyms_find_binary(const char *name, char *out, size_t len)
 			if (is_file(buf) && !access(buf, X_OK)) {
 				char real[PATH_MAX];
 
-				snprintf(out, len, "%s", realpath(buf, real) ? real : buf);
+				/* as found in $PATH, absolute */
+				snprintf(out, len, "%s",
+					 buf[0] == '/' || !realpath(buf, real) ? buf : real);
 				return 0;
 			}
 		}
 	}
 	if (!ldcache_find(name, buf, sizeof(buf)) || !libdir_find(name, buf, sizeof(buf))) {
-		char real[PATH_MAX];
-
-		snprintf(out, len, "%s", realpath(buf, real) ? real : buf);
+		/* the path ld.so.cache gives, /lib/x86_64-linux-gnu/libc.so.6 */
+		snprintf(out, len, "%s", buf);
 		return 0;
 	}
 	return -ENOENT;
