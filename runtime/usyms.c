@@ -1,8 +1,9 @@
 /*
  * usyms.c - user-space symbols (see usyms.h): ELF symbol tables through
- * libelf, library names through /etc/ld.so.cache, process memory maps
- * through /proc/PID/maps. Caches live until hawk exits (a few binaries and
- * processes per run); nothing here is freed before that.
+ * libelf (MiniDebugInfo inflated by liblzma), library names through
+ * /etc/ld.so.cache, process memory maps through /proc/PID/maps. Caches live
+ * until hawk exits (a few binaries and processes per run); nothing here is
+ * freed before that.
  */
 #define _GNU_SOURCE
 #include "usyms.h"
@@ -104,6 +105,8 @@ static int sort_syms(struct usym *syms, int n)
 {
 	int i, j;
 
+	if (n <= 0)
+		return 0; /* syms may be NULL: not for qsort */
 	qsort(syms, (size_t)n, sizeof(*syms), sym_cmp);
 	for (i = j = 0; i < n; i++) {
 		if (j && syms[j - 1].addr == syms[i].addr &&
