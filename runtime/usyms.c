@@ -1,8 +1,9 @@
 /*
  * usyms.c - user-space symbols (see usyms.h): ELF symbol tables through
- * libelf, library names through /etc/ld.so.cache, process memory maps
- * through /proc/PID/maps. Caches live until hawk exits (a few binaries and
- * processes per run); nothing here is freed before that.
+ * libelf (MiniDebugInfo inflated by liblzma), library names through
+ * /etc/ld.so.cache, process memory maps through /proc/PID/maps. Caches live
+ * until hawk exits (a few binaries and processes per run); nothing here is
+ * freed before that.
  */
 #define _GNU_SOURCE
 #include "usyms.h"
@@ -15,6 +16,7 @@
 #include <glob.h>
 #include <libelf.h>
 #include <limits.h>
+#include <lzma.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,9 +54,10 @@ static int sym_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Adds the function and object symbols of one symbol table section. */
+/* Adds the function and (unless funcs) object symbols of one symbol table
+ * section. */
 static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct usym **syms, int *nsyms,
-		       int *cap)
+		       int *cap, bool funcs)
 {
 	Elf_Data *data = elf_getdata(scn, NULL);
 	size_t i, n = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
@@ -67,7 +70,7 @@ static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct usym **syms
 		if (!gelf_getsym(data, (int)i, &s))
 			continue;
 		type = GELF_ST_TYPE(s.st_info);
-		if ((type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT) ||
+		if ((type != STT_FUNC && type != STT_GNU_IFUNC && (type != STT_OBJECT || funcs)) ||
 		    s.st_shndx == SHN_UNDEF || !s.st_value)
 			continue;
 		name = elf_strptr(elf, sh->sh_link, s.st_name);
@@ -76,18 +79,23 @@ static int read_symtab(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct usym **syms
 		if (*nsyms == *cap) {
 			struct usym *ns;
 
+			if (*cap > INT_MAX / 2)
+				return -ENOMEM;
 			*cap = *cap ? *cap * 2 : 256;
 			ns = realloc(*syms, sizeof(*ns) * (size_t)*cap);
 			if (!ns)
 				return -ENOMEM;
 			*syms = ns;
 		}
-		(*syms)[(*nsyms)++] = (struct usym){
+		(*syms)[*nsyms] = (struct usym){
 			.name = strdup(name),
 			.addr = s.st_value,
 			.size = s.st_size,
 			.is_func = type != STT_OBJECT,
 		};
+		if (!(*syms)[*nsyms].name)
+			return -ENOMEM;
+		(*nsyms)++;
 	}
 	return 0;
 }
@@ -97,6 +105,8 @@ static int sort_syms(struct usym *syms, int n)
 {
 	int i, j;
 
+	if (n <= 0)
+		return 0; /* syms may be NULL: not for qsort */
 	qsort(syms, (size_t)n, sizeof(*syms), sym_cmp);
 	for (i = j = 0; i < n; i++) {
 		if (j && syms[j - 1].addr == syms[i].addr &&
@@ -163,36 +173,150 @@ static int64_t file_crc32(int fd)
 	return (int64_t)(crc ^ 0xffffffffu);
 }
 
-/* The debug file a .gnu_debuglink section names (NAME and the CRC of the
- * file), searched where gdb looks: beside the binary, in its .debug folder,
- * and under /usr/lib/debug with the binary's folder. An open fd, or -1. */
-static int open_debuglink(Elf *elf, const char *bin)
+/* The contents of the section named `name` (the first one), or NULL when
+ * there is none or it is empty. */
+static Elf_Data *section_data(Elf *elf, const char *name)
 {
-	char dir[PATH_MAX], path[2 * PATH_MAX + 32];
-	size_t shstrndx, nlen;
 	Elf_Scn *scn = NULL;
-	const char *name = NULL;
-	uint32_t crc = 0;
-	char *slash;
+	size_t shstrndx;
 
 	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
-		return -1;
+		return NULL;
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		const char *sname;
 		Elf_Data *data;
 
 		if (!gelf_getshdr(scn, &sh) || !(sname = elf_strptr(elf, shstrndx, sh.sh_name)) ||
-		    strcmp(sname, ".gnu_debuglink") || !(data = elf_getdata(scn, NULL)) ||
-		    !data->d_buf)
+		    strcmp(sname, name))
 			continue;
-		nlen = strnlen(data->d_buf, data->d_size);
+		if (sh.sh_type == SHT_NOBITS || !(data = elf_getdata(scn, NULL)) || !data->d_buf ||
+		    !data->d_size)
+			return NULL;
+		return data;
+	}
+	return NULL;
+}
+
+/* ---- MiniDebugInfo ----------------------------------------------------------- */
+
+/* What a .gnu_debugdata section may weigh, what it may inflate to, and the
+ * memory the xz decoder may take (xz -9 needs 65 MiB). MiniDebugInfo is a
+ * few MiB even for the largest libraries. */
+#define MDI_MAX_IN   ((size_t)64 << 20)
+#define MDI_MAX_OUT  ((size_t)256 << 20)
+#define MDI_MEMLIMIT ((uint64_t)128 << 20)
+
+/* Decompresses one xz stream (all of in, to at most max bytes): a malloc'd
+ * buffer and its size in *outlen, or NULL when the data is corrupt,
+ * truncated, too big, or memory runs out. */
+static unsigned char *unxz(const unsigned char *in, size_t len, size_t max, size_t *outlen)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	unsigned char *out = NULL;
+	size_t cap = 0;
+	lzma_ret r;
+
+	if (lzma_stream_decoder(&s, MDI_MEMLIMIT, 0) != LZMA_OK)
+		return NULL;
+	s.next_in = in;
+	s.avail_in = len;
+	do {
+		if (!s.avail_out) {
+			size_t ncap = cap ? cap * 2 : len * 4 + 4096;
+			unsigned char *n;
+
+			if (ncap > max)
+				ncap = max;
+			if (ncap <= cap || !(n = realloc(out, ncap))) {
+				r = LZMA_MEM_ERROR;
+				break;
+			}
+			out = n;
+			s.next_out = out + cap;
+			s.avail_out = ncap - cap;
+			cap = ncap;
+		}
+		/* LZMA_BUF_ERROR once the input ends before the stream does */
+		r = lzma_code(&s, LZMA_FINISH);
+	} while (r == LZMA_OK);
+	*outlen = (size_t)s.total_out;
+	lzma_end(&s);
+	if (r != LZMA_STREAM_END) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Appends the function symbols of MiniDebugInfo (xz, len bytes): an
+ * xz-compressed ELF file whose .symtab names the functions a stripped
+ * binary's .dynsym does not (Fedora's find-debuginfo --mini-debuginfo).
+ * Nothing when it is corrupt; -ENOMEM. */
+static int read_minidebug(const void *xz, size_t len, size_t max, struct usym **syms, int *nsyms,
+			  int *cap)
+{
+	unsigned char *img;
+	Elf_Scn *scn = NULL;
+	size_t n = 0;
+	int err = 0;
+	Elf *m;
+
+	if (len > MDI_MAX_IN || !(img = unxz(xz, len, max, &n)))
+		return 0;
+	elf_version(EV_CURRENT);
+	m = elf_memory((char *)img, n);
+	while (m && elf_kind(m) == ELF_K_ELF && !err && (scn = elf_nextscn(m, scn))) {
+		GElf_Shdr sh;
+
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB && sh.sh_size)
+			err = read_symtab(m, scn, &sh, syms, nsyms, cap, true);
+	}
+	if (m)
+		elf_end(m);
+	free(img);
+	return err;
+}
+
+int usyms_minidebug_syms(const void *xz, size_t len, size_t max, struct usym **syms)
+{
+	int n = 0, cap = 0;
+
+	*syms = NULL;
+	if (read_minidebug(xz, len, max, syms, &n, &cap)) {
+		usyms_free_syms(*syms, n);
+		*syms = NULL;
+		return -ENOMEM;
+	}
+	return sort_syms(*syms, n);
+}
+
+void usyms_free_syms(struct usym *syms, int n)
+{
+	for (int i = 0; i < n; i++)
+		free((char *)syms[i].name);
+	free(syms);
+}
+
+/* The debug file a .gnu_debuglink section names (NAME and the CRC of the
+ * file), searched where gdb looks: beside the binary, in its .debug folder,
+ * and under /usr/lib/debug with the binary's folder. An open fd, or -1. */
+static int open_debuglink(Elf *elf, const char *bin)
+{
+	char dir[PATH_MAX], path[2 * PATH_MAX + 32];
+	Elf_Data *data = section_data(elf, ".gnu_debuglink");
+	const char *name = NULL;
+	uint32_t crc = 0;
+	char *slash;
+
+	if (data) {
+		size_t nlen = strnlen(data->d_buf, data->d_size);
+
 		/* NAME, NUL, padding to 4 bytes, then the CRC */
 		if (nlen == 0 || ((nlen + 4) & ~(size_t)3) + 4 > data->d_size)
 			return -1;
 		name = data->d_buf;
 		memcpy(&crc, (const char *)data->d_buf + ((nlen + 4) & ~(size_t)3), 4);
-		break;
 	}
 	if (!name || strchr(name, '/'))
 		return -1;
@@ -245,7 +369,7 @@ static void load_debug_syms(Elf *elf, struct usym_elf *e)
 		GElf_Shdr sh;
 
 		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB && sh.sh_size &&
-		    read_symtab(d, scn, &sh, &e->dsyms, &e->ndsyms, &cap))
+		    read_symtab(d, scn, &sh, &e->dsyms, &e->ndsyms, &cap, false))
 			break;
 	}
 	e->ndsyms = sort_syms(e->dsyms, e->ndsyms);
@@ -290,7 +414,18 @@ static int load_elf(struct usym_elf *e)
 		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
 			continue;
 		symtab |= sh.sh_type == SHT_SYMTAB && sh.sh_size > sh.sh_entsize;
-		err = read_symtab(elf, scn, &sh, &e->syms, &e->nsyms, &cap);
+		err = read_symtab(elf, scn, &sh, &e->syms, &e->nsyms, &cap, false);
+		if (err)
+			goto out;
+	}
+	/* no .symtab: the local functions from MiniDebugInfo, if it has some
+	 * (they name the file's own code, so uprobes attach to them too) */
+	if (!symtab) {
+		Elf_Data *mdi = section_data(elf, ".gnu_debugdata");
+
+		if (mdi)
+			err = read_minidebug(mdi->d_buf, mdi->d_size, MDI_MAX_OUT, &e->syms,
+					     &e->nsyms, &cap);
 		if (err)
 			goto out;
 	}
@@ -321,8 +456,8 @@ struct usym_elf *usyms_elf(const char *path, int *err)
 	}
 	rc = load_elf(e);
 	if (rc) {
-		free(e->syms);
-		free(e->dsyms);
+		usyms_free_syms(e->syms, e->nsyms);
+		usyms_free_syms(e->dsyms, e->ndsyms);
 		free(e->segs);
 		free(e->path);
 		free(e);

@@ -12,11 +12,14 @@
  * usyms_note_pid() does that when an event of that pid arrives).
  *
  * Symbols are the functions and objects of .symtab and .dynsym (merged,
- * duplicates dropped), sorted by address. A file without .symtab (a
- * stripped library) also gets the .symtab of its separate debug file,
- * /usr/lib/debug/.build-id/NN/REST.debug, when one is installed: only to
- * name addresses (usyms_elf_name_at), never to attach probes. Names are
- * printed demangled (C++, config cpp_demangle).
+ * duplicates dropped), sorted by address. A file without .symtab adds the
+ * functions of its MiniDebugInfo (.gnu_debugdata: an xz-compressed ELF file
+ * whose .symtab names the local functions, as Fedora ships binaries), to
+ * name addresses and attach probes alike. It also gets the .symtab of its
+ * separate debug file, /usr/lib/debug/.build-id/NN/REST.debug or the one
+ * its .gnu_debuglink names, when one is installed: only to name addresses
+ * (usyms_elf_name_at), never to attach probes. Names are printed demangled
+ * (C++, config cpp_demangle).
  */
 #ifndef HAWK_USYMS_H
 #define HAWK_USYMS_H
@@ -61,6 +64,14 @@ const char *usyms_name(const struct usym *s);
 int64_t usyms_elf_offset(const struct usym_elf *e, uint64_t vaddr, bool exec);
 /* ET_DYN (PIE or shared library): addresses move with the load base. */
 bool usyms_elf_is_dyn(const struct usym_elf *e);
+
+/* The function symbols of MiniDebugInfo (the contents of a .gnu_debugdata
+ * section, xz, len bytes, inflating to at most max bytes), sorted by address
+ * without duplicates, in *syms (free with usyms_free_syms); their count.
+ * Corrupt, truncated or too big data gives 0 symbols; -ENOMEM. usyms_elf()
+ * does this for a file without .symtab; the entry point is for tests. */
+int usyms_minidebug_syms(const void *xz, size_t len, size_t max, struct usym **syms);
+void usyms_free_syms(struct usym *syms, int n);
 
 /* Reads and keeps the memory map of pid (if not kept already), so its
  * addresses can be named after it exits. false when none is kept (the
