@@ -21,7 +21,11 @@
  * function's parameters, named and typed from the debug info and read from
  * where the x86-64 ABI puts them (registers, then the stack); `retval`
  * (uretprobe) gets the function's return type. The debug info is read only
- * when a probe uses them.
+ * when a probe uses them. A wildcard whose functions take different
+ * parameters gives each signature its own copy of a body that reads args
+ * (body_depends/same_body, split_probe in lang/sema.c); a parameter left out
+ * of args (floating-point, struct by value) is named in the error for
+ * args.NAME with the reason (why_no_field).
  */
 #include "ptregs.h"
 #include "../dwarf.h"
