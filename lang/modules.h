@@ -108,6 +108,13 @@ struct probe_ops {
 	 * this type: type it (n->type) and return 0, or return 1 when the name
 	 * is not one of this probe's, -1 on error. */
 	int (*check_ident)(struct sema *s, struct res_probe *p, struct ast_node *n);
+	/* Optional, for probes whose body's types depend on the attach point
+	 * (uprobe `args` from each function's DWARF): does probe's body read
+	 * such a builtin? Then same_body(a, b) says whether the body checked for
+	 * point a fits point b too; sema gives each group of points that fit
+	 * one another its own copy of the body (lang/sema.c, split_probe). */
+	bool (*body_depends)(struct sema *s, struct ast_node *probe);
+	bool (*same_body)(struct sema *s, struct res_probe *a, struct res_probe *b);
 	/* Lower a probe-specific builtin or `args.field`. */
 	struct LLVMOpaqueValue *(*lower_ident)(struct cg *cg, struct res_probe *p,
 					       struct ast_node *n);

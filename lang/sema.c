@@ -35,6 +35,18 @@ static void check_fn_return(struct sema *s, struct ast_node *n);
 
 /* ---- diagnostics that respect the quiet pass ---------------------------- */
 
+/* Was this diagnostic reported already (by another copy of a split probe)? */
+static bool reported(const struct diag_set *d, enum diag_level lvl, struct loc loc, const char *msg)
+{
+	int i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->items[i].level == lvl && d->items[i].has_loc &&
+		    !memcmp(&d->items[i].loc, &loc, sizeof(loc)) && !strcmp(d->items[i].msg, msg))
+			return true;
+	return false;
+}
+
 static void vreport(struct sema *s, enum diag_level lvl, struct loc loc, const char *fmt,
 		    va_list ap)
 {
@@ -43,12 +55,21 @@ static void vreport(struct sema *s, enum diag_level lvl, struct loc loc, const c
 	if (s->quiet)
 		return;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (lvl != DIAG_NOTE)
+		s->muted = s->split_for && reported(s->diag, lvl, loc, buf);
+	if (s->muted)
+		return;
 	if (lvl == DIAG_ERROR)
 		diag_error(s->diag, loc, "%s", buf);
 	else if (lvl == DIAG_WARNING)
 		diag_warn(s->diag, loc, "%s", buf);
 	else
 		diag_note(s->diag, loc, "%s", buf);
+	if (lvl == DIAG_ERROR && s->split_for)
+		diag_hint(s->diag,
+			  "the functions of this probe take different parameters: its body is "
+			  "checked for each signature, here for %s",
+			  s->split_for);
 }
 
 void sema_error(struct sema *s, struct loc loc, const char *fmt, ...)
@@ -88,7 +109,7 @@ void sema_hint(struct sema *s, const char *fmt, ...)
 	char buf[1024];
 	va_list ap;
 
-	if (s->quiet)
+	if (s->quiet || s->muted)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -993,6 +1014,10 @@ static void no_such_field(struct sema *s, struct loc loc, const struct hk_type *
 			names[k++] = t->fields[i].name;
 	names[k] = NULL;
 	sema_error(s, loc, "%s has no field '%s'", t->is_ctx ? "args" : ty_name(s->arena, t), name);
+	if (t->why_no_field && (sug = t->why_no_field(s->arena, t, name))) {
+		sema_hint(s, "%s", sug);
+		return;
+	}
 	sug = diag_suggest(name, names);
 	if (sug)
 		sema_hint(s, "did you mean '%s'?", sug);
@@ -1964,6 +1989,125 @@ static void expand_probe(struct sema *s, struct ast_node *probe)
 	s->probe = NULL;
 }
 
+/* A deep copy of n (not of the nodes after it in its list). */
+static struct ast_node *clone(struct arena *a, const struct ast_node *n)
+{
+	struct ast_node *c, *head = NULL, **tail = &head;
+	const struct ast_node *it;
+
+	if (!n)
+		return NULL;
+	c = ARENA_NEW(a, struct ast_node);
+	*c = *n;
+	c->next = NULL;
+	c->lhs = clone(a, n->lhs);
+	c->rhs = clone(a, n->rhs);
+	c->cond = clone(a, n->cond);
+	c->then = clone(a, n->then);
+	c->els = clone(a, n->els);
+	c->pred = clone(a, n->pred);
+	c->vtype = clone(a, n->vtype);
+	for (it = n->body; it; it = it->next) {
+		*tail = clone(a, it);
+		tail = &(*tail)->next;
+	}
+	c->body = head;
+	head = NULL;
+	tail = &head;
+	for (it = n->params; it; it = it->next) {
+		*tail = clone(a, it);
+		tail = &(*tail)->next;
+	}
+	c->params = head;
+	return c;
+}
+
+/* Does the body checked for point a serve point b? */
+static bool same_body(struct sema *s, struct res_probe *a, struct res_probe *b)
+{
+	return a->ops != b->ops || !a->ops->same_body || a->ops->same_body(s, a, b);
+}
+
+/*
+ * A probe whose body reads a builtin typed from each attach point (uprobe
+ * `args` from each function's DWARF) and whose points disagree on it: the
+ * points are grouped (each with the first point it fits), the probe keeps
+ * the first group, and each other group gets a copy of the predicate and
+ * body, inserted after it in the program, with its own points. Each copy is
+ * then checked and lowered as a probe of its own: its nodes get their own
+ * types. Codegen already makes one program per point, so nothing else
+ * changes. Returns the last part (the probe itself when not split).
+ */
+static struct ast_node *split_probe(struct sema *s, struct ast_node *probe)
+{
+	struct res_probe **pts = probe->sema_data, **reps;
+	const struct probe_ops *asked = NULL;
+	int n = probe->sema_id, ngroups = 0, i, g, *group;
+	struct ast_node *last = probe;
+	bool depends = false;
+
+	if (n < 2)
+		return probe;
+	for (i = 0; i < n && !depends; i++) {
+		const struct probe_ops *ops = pts[i]->ops;
+
+		if (ops == asked || !ops->body_depends)
+			continue;
+		asked = ops;
+		depends = ops->body_depends(s, probe);
+	}
+	if (!depends)
+		return probe;
+	group = ARENA_NEWN(s->arena, int, n);
+	reps = ARENA_NEWN(s->arena, struct res_probe *, n);
+	for (i = 0; i < n; i++) {
+		for (g = 0; g < ngroups && !same_body(s, reps[g], pts[i]); g++)
+			;
+		if (g == ngroups)
+			reps[ngroups++] = pts[i];
+		group[i] = g;
+	}
+	if (ngroups == 1)
+		return probe;
+	for (g = 0; g < ngroups; g++) {
+		struct res_probe **mine = ARENA_NEWN(s->arena, struct res_probe *, n);
+		struct ast_node *part = probe;
+		int m = 0;
+
+		for (i = 0; i < n; i++)
+			if (group[i] == g)
+				mine[m++] = pts[i];
+		if (g) {
+			part = ARENA_NEW(s->arena, struct ast_node);
+			*part = *probe; /* the same attach point list */
+			part->pred = clone(s->arena, probe->pred);
+			part->then = clone(s->arena, probe->then);
+			part->next = last->next;
+			last->next = part;
+			last = part;
+		}
+		part->sema_data = mine;
+		part->sema_id = m;
+		ptrvec_push(s->arena, &s->split, part);
+	}
+	return last;
+}
+
+/* The attach points a part of a split probe is for ("SPEC" or "SPEC and N
+ * more"), NULL when the probe is not split. */
+static const char *split_for(struct sema *s, struct ast_node *probe)
+{
+	int i;
+
+	for (i = 0; i < s->split.len; i++)
+		if (s->split.items[i] == probe)
+			return probe->sema_id > 1
+				       ? arena_printf(s->arena, "%s and %d more",
+						      s->points[0]->spec, probe->sema_id - 1)
+				       : s->points[0]->spec;
+	return NULL;
+}
+
 static void check_probe(struct sema *s, struct ast_node *probe)
 {
 	if (!probe->sema_id)
@@ -1971,6 +2115,8 @@ static void check_probe(struct sema *s, struct ast_node *probe)
 	s->probe = probe;
 	s->points = probe->sema_data;
 	s->npoints = probe->sema_id;
+	s->split_for = s->quiet ? NULL : split_for(s, probe);
+	s->muted = false;
 	s->scope = NULL;
 	scope_push(s);
 	if (probe->pred)
@@ -1978,6 +2124,8 @@ static void check_probe(struct sema *s, struct ast_node *probe)
 	check_block(s, probe->then, false);
 	scope_pop(s);
 	s->probe = NULL;
+	s->split_for = NULL;
+	s->muted = false;
 }
 
 /* ---- user-defined functions (fn) ---------------------------------------------------- */
@@ -2360,6 +2508,11 @@ int sema_run(struct arena *a, struct ast_node *prog, const struct sema_options *
 	for (it = prog->body; it; it = it->next)
 		if (it->kind == AST_PROBE)
 			expand_probe(&s, it);
+	if (diag->nerrors > nerr)
+		return -1;
+	for (it = prog->body; it; it = it->next)
+		if (it->kind == AST_PROBE)
+			it = split_probe(&s, it);
 	if (diag->nerrors > nerr)
 		return -1;
 	if (!res->nprobes) {

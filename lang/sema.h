@@ -72,6 +72,11 @@ struct sema {
 	struct cdecl_types *cdefs;	 /* lang/cdecl.c: the script's C type definitions */
 	struct ptrvec fns;		 /* the program's AST_FN items (user-defined functions) */
 	struct ast_node *cur_fn;	 /* the fn whose body is being checked, or NULL */
+	/* Probes split into copies of their body (split_probe): every part (the
+	 * AST_PROBE nodes), and while one is checked, the attach points it is for. */
+	struct ptrvec split;
+	const char *split_for;
+	bool muted; /* the last error repeated one already reported: drop its notes too */
 };
 
 /* Checks prog and fills res (zeroed by the caller). Returns 0 or -1 (errors in diag). */

@@ -74,7 +74,10 @@ struct hk_type {
 	int64_t agg_params[3];	   /* TY_AGG: lhist min, max, step */
 	int btf_id;		   /* TY_STRUCT/enum from kernel BTF, else 0 */
 	const char *(*enum_name)(const struct hk_type *t, int64_t v); /* enums */
-	void *enum_data;
+	/* A probe context struct (is_ctx): why it has no field `name` (a
+	 * parameter it cannot read), NULL when it has none by that name. */
+	const char *(*why_no_field)(struct arena *a, const struct hk_type *t, const char *name);
+	void *enum_data; /* enum_name's and why_no_field's data */
 };
 
 extern struct hk_type ty_none, ty_bool;

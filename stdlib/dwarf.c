@@ -722,6 +722,7 @@ int std_dwarf_func(struct arena *a, const char *path, const char *name, uint64_t
 			dp->where = DWP_NONE;
 			if (!type_of(&p, &pt) || !peel(&pt, &ppt)) {
 				dp->ctype = "void";
+				dp->why = "of a type the debug info does not give";
 				lost = true;
 				continue;
 			}
@@ -731,9 +732,14 @@ int std_dwarf_func(struct arena *a, const char *path, const char *name, uint64_t
 			if (tag == DW_TAG_pointer_type || tag == DW_TAG_reference_type ||
 			    tag == DW_TAG_rvalue_reference_type)
 				size = 8;
-			if (lost)
+			if (lost) {
+				dp->why = "after a parameter hawk cannot place, so where it is "
+					  "passed is not known";
 				continue;
+			}
 			if (is_float(&ppt)) {
+				dp->why = "floating-point: it is passed in an SSE (xmm) register, "
+					  "which a uprobe cannot read";
 				/* xmm0..7, then the stack; long double always the stack */
 				if (size <= 8 && nsse < 8)
 					nsse++;
@@ -744,6 +750,9 @@ int std_dwarf_func(struct arena *a, const char *path, const char *name, uint64_t
 			if (is_aggregate(tag) || size > 8 || size <= 0) {
 				uint32_t words = (uint32_t)(size + 7) / 8;
 
+				dp->why = is_aggregate(tag) ? "passed by value: hawk reads no "
+							      "struct or union passed by value"
+							    : "too large for a register";
 				if (size <= 0 || (size <= 16 && has_float(&ppt, 0))) {
 					lost = true; /* not worth classifying: stop here */
 					continue;
@@ -757,6 +766,7 @@ int std_dwarf_func(struct arena *a, const char *path, const char *name, uint64_t
 			dp->type = conv(&c, &pt, 0);
 			if (!dp->type || dp->type->kind == TY_VOIDPTR_TARGET) {
 				dp->type = NULL;
+				dp->why = "of a type hawk cannot read";
 				lost = true;
 				continue;
 			}

@@ -31,6 +31,7 @@ struct dwarf_param {
 	struct hk_type *type; /* NULL with DWP_NONE */
 	enum dwarf_param_where where;
 	uint32_t off;
+	const char *why; /* DWP_NONE: why it cannot be read ("a floating-point value...") */
 };
 
 struct dwarf_func {

@@ -21,7 +21,11 @@
  * function's parameters, named and typed from the debug info and read from
  * where the x86-64 ABI puts them (registers, then the stack); `retval`
  * (uretprobe) gets the function's return type. The debug info is read only
- * when a probe uses them.
+ * when a probe uses them. A wildcard whose functions take different
+ * parameters gives each signature its own copy of a body that reads args
+ * (body_depends/same_body, split_probe in lang/sema.c); a parameter left out
+ * of args (floating-point, struct by value) is named in the error for
+ * args.NAME with the reason (why_no_field).
  */
 #include "ptregs.h"
 #include "../dwarf.h"
@@ -400,6 +404,22 @@ struct up_dwarf {
 	const struct dwarf_param **at; /* the parameter of each field of args */
 };
 
+/* args.NAME where NAME is a parameter left out of args: why. */
+static const char *missing_param(struct arena *a, const struct hk_type *t, const char *name)
+{
+	const struct dwarf_func *fn = t->enum_data;
+	int i;
+
+	for (i = 0; i < fn->nparams; i++) {
+		const struct dwarf_param *dp = &fn->params[i];
+
+		if (dp->where == DWP_NONE && !strcmp(dp->name, name))
+			return arena_printf(a, "parameter '%s' of %s (%s) is %s", name, fn->name,
+					    dp->ctype, dp->why ? dp->why : "not readable");
+	}
+	return NULL;
+}
+
 /* The point's function from the binary's DWARF, looked up once. */
 static struct up_dwarf *point_dwarf(struct sema *s, struct ptregs_point *d)
 {
@@ -434,6 +454,8 @@ static struct up_dwarf *point_dwarf(struct sema *s, struct ptregs_point *d)
 	u->args->name = arena_printf(s->arena, "uprobe_args_%s", u->fn.name);
 	u->args->is_ctx = true;
 	u->args->deep_done = true;
+	u->args->why_no_field = missing_param;
+	u->args->enum_data = &u->fn;
 	if (!u->args->fields)
 		u->args->fields = arena_alloc(s->arena, sizeof(*u->args->fields));
 	return u;
@@ -492,16 +514,44 @@ static int args_check(struct sema *s, struct res_probe *p, struct ast_node *n)
 					 : "the function has no parameters");
 		return -1;
 	}
-	if (p != s->points[0] && n->type && n->type->kind == TY_STRUCT &&
-	    !same_args(n->type, u->args)) {
-		sema_error(s, n->loc,
-			   "'args' differs between the functions of this probe ('%s' and '%s')",
-			   n->type->name + strlen("uprobe_args_"), u->fn.name);
-		sema_hint(s, "use one probe per function signature");
-		return -1;
-	}
 	n->type = u->args;
 	return 0;
+}
+
+/* Does the tree at n (a list) read `args`? */
+static bool reads_args(const struct ast_node *n)
+{
+	for (; n; n = n->next)
+		if ((n->kind == AST_IDENT && !strcmp(n->name, "args")) || reads_args(n->lhs) ||
+		    reads_args(n->rhs) || reads_args(n->cond) || reads_args(n->then) ||
+		    reads_args(n->els) || reads_args(n->body) || reads_args(n->pred))
+			return true;
+	return false;
+}
+
+/* A body reading args depends on each function's parameters (split_probe
+ * in lang/sema.c gives every signature its own copy). */
+static bool up_body_depends(struct sema *s, struct ast_node *probe)
+{
+	(void)s;
+	return reads_args(probe->pred) || reads_args(probe->then);
+}
+
+/* Do the two points' functions have the same args? Points whose args are
+ * an error (no DWARF, not at the entry, no parameters) fit any: the error
+ * is reported once, as without a split. */
+static bool up_same_body(struct sema *s, struct res_probe *a, struct res_probe *b)
+{
+	struct ptregs_point *da = a->data, *db = b->data;
+	struct up_dwarf *ua, *ub;
+
+	if (da->ret || db->ret || !da->entry || !db->entry)
+		return true;
+	ua = point_dwarf(s, da);
+	ub = point_dwarf(s, db);
+	if (ua->status || ub->status || !ua->args->nfields || !ub->args->nfields)
+		return true;
+	return ua->args == ub->args || same_args(ua->args, ub->args);
 }
 
 /* retval: the function's return type when the DWARF gives one a register
@@ -742,6 +792,8 @@ const struct probe_ops std_probe_uprobe = {
 	.aliases = up_aliases,
 	.expand = up_expand,
 	.check_ident = up_check_ident,
+	.body_depends = up_body_depends,
+	.same_body = up_same_body,
 	.lower_ident = up_lower_ident,
 	.attach = up_attach,
 	.list = up_list,

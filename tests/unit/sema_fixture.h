@@ -22,7 +22,8 @@ struct run {
 	struct source_set src;
 	struct diag_set d;
 	struct resources res;
-	int rc; /* sema_run's result; -2 when the program did not parse */
+	struct ast_node *prog; /* the checked program (NULL: it did not parse) */
+	int rc;		       /* sema_run's result; -2 when the program did not parse */
 };
 
 static inline void sema_fixture_run(struct run *r, const char *text, const struct sema_options *opt)
@@ -36,6 +37,7 @@ static inline void sema_fixture_run(struct run *r, const char *text, const struc
 	diag_init(&r->d, &r->src);
 	id = source_add(&r->src, "stdin", text, strlen(text));
 	prog = parse_program(&r->a, &r->src, id, &r->d);
+	r->prog = prog;
 	r->rc = prog ? sema_run(&r->a, prog, opt, &r->d, &r->res) : -2;
 }
 

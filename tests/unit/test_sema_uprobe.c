@@ -222,18 +222,92 @@ static void test_dwarf(void)
 	ERRS("uprobe:SELF:hawk_unit_args {\n@ = args.d; }",
 	     "stdin:2:5-11: error: args has no field 'd'\n"
 	     "@ = args.d; }\n"
-	     "    ^~~~~~\n");
+	     "    ^~~~~~\n"
+	     "note: parameter 'd' of hawk_unit_args (double) is floating-point: it is passed in "
+	     "an SSE (xmm) register, which a uprobe cannot read\n");
+	ERRS("uprobe:SELF:hawk_unit_args {\n@ = args.sx; }",
+	     "stdin:2:5-12: error: args has no field 'sx'\n"
+	     "@ = args.sx; }\n"
+	     "    ^~~~~~~\n"
+	     "note: did you mean 'sz'?\n");
 	ERRS("uprobe:SELF:hawk_unit_args+1 {\n@ = args.c; }",
 	     "stdin:2:5-9: error: 'args' is only available at a function's entry, not in "
 	     "uprobe:SELF:hawk_unit_args+1: the parameters may have left their registers\n"
 	     "@ = args.c; }\n"
 	     "    ^~~~\n");
+}
+
+/* The probes of the checked program (AST_PROBE items: a split probe's copies count), and
+ * the functions of each: "hawk_unit_args | hawk_unit_other hawk_unit_target". */
+static const char *parts(struct run *r)
+{
+	const struct ast_node *it;
+	char *out = "";
+	int i;
+
+	for (it = r->prog ? r->prog->body : NULL; it; it = it->next) {
+		struct res_probe **pts = it->sema_data;
+
+		if (it->kind != AST_PROBE)
+			continue;
+		out = arena_printf(&r->a, "%s%s", out, *out ? " |" : "");
+		for (i = 0; i < it->sema_id; i++)
+			out = arena_printf(&r->a, "%s%s%s", out, *out ? " " : "", pts[i]->func);
+	}
+	return out;
+}
+
+/* A wildcard whose functions take different parameters: one copy of the body each. */
+static void test_split(void)
+{
+	struct run r;
+
+	/* the same signature (int x): one program body */
+	run(&r, prog("uprobe:SELF:hawk_unit_[ot]* { @[args.x] = count(); }"));
+	CHECK(r.rc == 0);
+	CHECK_STR(parts(&r), "hawk_unit_target hawk_unit_other"); /* by address */
+	done(&r);
+
+	/* args not used: never split, whatever the signatures */
+	run(&r, prog("uprobe:SELF:hawk_unit_[aot]* { @[probe] = count(); }"));
+	CHECK(r.rc == 0);
+	CHECK_STR(parts(&r), "hawk_unit_target hawk_unit_other hawk_unit_args");
+	done(&r);
+
+	/* two signatures: the first group (by address) keeps the probe, the other gets a copy; the
+	 * builtins, printf and maps work in both */
+	run(&r, prog("uprobe:SELF:hawk_unit_[aot]* { print(args); @[probe] = count(); "
+		     "@n[func] = count(); printf(\"%s\\n\", probe); } "
+		     "uprobe:SELF:hawk_unit_args { @c = args.c; }"));
+	CHECK(r.rc == 0);
+	CHECK_STR(parts(&r), "hawk_unit_target hawk_unit_other | hawk_unit_args | hawk_unit_args");
+	CHECK(r.res.nprobes == 4);
+	CHECK_STR(map_types(&r, "@c"), "- -> int64");
+	CHECK_STR(map_types(&r, "@n"), "string[17] -> count_t");
+	done(&r);
+
+	/* one map, the args of each function: the assignment of the copy is the error */
 	ERRS("uprobe:SELF:hawk_unit_[at]* {\n@ = args; }",
-	     "stdin:2:5-9: error: 'args' differs between the functions of this probe "
-	     "('hawk_unit_target' and 'hawk_unit_args')\n"
+	     "stdin:2:1-9: error: type mismatch for @: it holds struct "
+	     "uprobe_args_hawk_unit_target; cannot assign struct uprobe_args_hawk_unit_args\n"
 	     "@ = args; }\n"
-	     "    ^~~~\n"
-	     "note: use one probe per function signature\n");
+	     "^~~~~~~~\n"
+	     "note: the functions of this probe take different parameters: its body is checked "
+	     "for each signature, here for uprobe:SELF:hawk_unit_args\n");
+	/* a field one function lacks: the error names that function's copy */
+	ERRS("uprobe:SELF:hawk_unit_[at]* {\n@ = args.c; }",
+	     "stdin:2:5-11: error: args has no field 'c'\n"
+	     "@ = args.c; }\n"
+	     "    ^~~~~~\n"
+	     "note: the functions of this probe take different parameters: its body is checked "
+	     "for each signature, here for uprobe:SELF:hawk_unit_target\n");
+	/* an error every copy has is reported once */
+	ERRS("uprobe:SELF:hawk_unit_[at]* {\nprint(args); nosuch(); }",
+	     "stdin:2:14-20: error: unknown function 'nosuch'\n"
+	     "print(args); nosuch(); }\n"
+	     "             ^~~~~~\n"
+	     "note: the functions of this probe take different parameters: its body is checked "
+	     "for each signature, here for uprobe:SELF:hawk_unit_target\n");
 }
 
 /* An attach point's underline: its length in '^~~~'. */
@@ -331,5 +405,6 @@ int main(void)
 	test_expand();
 	test_errors();
 	test_dwarf();
+	test_split();
 	return check_done();
 }

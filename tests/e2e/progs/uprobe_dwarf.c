@@ -14,6 +14,10 @@
  *   hawk_mixed(1.5, 7 + i, 2.5, "mix")  doubles between integers: n and s are
  *                                   in the first two integer registers
  *   hawk_neg(i)                     returns -(i + 1) as a short
+ *   hawk_sig_int(40 + i)            int v; and hawk_sig_str("sig", 50 + i): const char *v,
+ *                                   long n: one wildcard (hawk_sig_*), two signatures
+ *   hawk_byval(q, 100 + i, t, -7)   q = {1, 2} (16 bytes: rdi, rsi), after in rdx,
+ *                                   t = {3, 4, 5} (24 bytes: on the stack), last in rcx
  *
  * The line marked HAWK_LINE_MARK below is a statement of its own, for
  * source-line probes (uprobe:BIN@uprobe_dwarf.c:LINE). All functions are
@@ -37,6 +41,16 @@ struct hawk_point {
 	char tag[8];
 	struct hawk_point *next;
 	unsigned flags : 3;
+};
+
+/* by value: two integer registers */
+struct hawk_pair {
+	long a, b;
+};
+
+/* by value: in memory, on the stack */
+struct hawk_triple {
+	long a, b, c;
 };
 
 volatile long hawk_sink;
@@ -76,6 +90,24 @@ HAWK_TARGET short hawk_neg(int i)
 	return (short)-(i + 1);
 }
 
+HAWK_TARGET long hawk_sig_int(int v)
+{
+	__asm__ volatile("" ::: "memory");
+	return v;
+}
+
+HAWK_TARGET long hawk_sig_str(const char *v, long n)
+{
+	__asm__ volatile("" ::: "memory");
+	return v[0] + n;
+}
+
+HAWK_TARGET long hawk_byval(struct hawk_pair q, long after, struct hawk_triple t, long last)
+{
+	__asm__ volatile("" ::: "memory");
+	return q.a + q.b + after + t.a + t.b + t.c + last;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 1 ? strtol(argv[1], NULL, 0) : 1;
@@ -91,6 +123,10 @@ int main(int argc, char **argv)
 		hawk_sink += hawk_str("dwarf", (int)i);
 		hawk_sink += hawk_point(&p, GREEN, i % 2)->x;
 		hawk_sink += hawk_mixed(1.5, 7 + (int)i, 2.5, "mix");
+		hawk_sink += hawk_sig_int(40 + (int)i);
+		hawk_sink += hawk_sig_str("sig", 50 + i);
+		hawk_sink += hawk_byval((struct hawk_pair){1, 2}, 100 + i,
+					(struct hawk_triple){3, 4, 5}, -7);
 		hawk_sink += hawk_neg((int)i); /* HAWK_LINE_MARK */
 	}
 	return 0;
