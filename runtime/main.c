@@ -38,6 +38,8 @@
 #include "../lang/source.h"
 #include "../parser/parse.h"
 #include "rt.h"
+#include "usyms.h"
+#include "../stdlib/dwarf.h"
 
 #ifndef HAWK_VERSION
 #define HAWK_VERSION "0.0.0"
@@ -60,6 +62,7 @@ enum {
 	OPT_VERIFY_LLVM_IR,
 	OPT_TRACEABLE_FUNCTIONS,
 	OPT_MODE,
+	OPT_DEBUGINFO,
 };
 
 struct args {
@@ -74,7 +77,8 @@ struct args {
 	const char *output;	/* -o */
 	enum out_format format; /* -f */
 	int buffering;		/* -B: _IOLBF (default), _IOFBF, _IONBF */
-	bool quiet, verbose, dry_run, unsafe, no_warnings, no_cache, warn_reads, test, verify_ir;
+	bool quiet, verbose, dry_run, unsafe, no_warnings, no_cache, warn_reads, test, verify_ir,
+		debuginfo;
 	bool dump_ast, dump_types, dump_ir, dump_ir_opt, debug_verifier, debug_libbpf;
 	const char *emit_elf, *emit_llvm;
 	int pid;
@@ -117,6 +121,9 @@ static void usage(FILE *f)
 	      "    -B MODE        output buffering mode ('line', 'full', 'none')\n"
 	      "    -q, --quiet    keep messages quiet\n"
 	      "    -k             report failed memory reads at run time (once per statement)\n"
+	      "    --debuginfo DIR[:DIR...]\n"
+	      "                   also look for separate debug files in DIR (DIR/.build-id,\n"
+	      "                   debug links; relative: beside the binary); repeatable\n"
 	      "    --no-warnings  disable all warning messages\n"
 	      "    --no-cache     compile even if a cached object of this program exists\n"
 	      "    --unsafe       allow unsafe/destructive functionality\n"
@@ -288,6 +295,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 		{"verify-llvm-ir", no_argument, NULL, OPT_VERIFY_LLVM_IR},
 		{"traceable-functions", required_argument, NULL, OPT_TRACEABLE_FUNCTIONS},
 		{"mode", required_argument, NULL, OPT_MODE},
+		{"debuginfo", required_argument, NULL, OPT_DEBUGINFO},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -409,6 +417,15 @@ static void parse_args(int argc, char **argv, struct args *a)
 			free(list);
 			break;
 		}
+		case OPT_DEBUGINFO:
+			/* more folders for separate debug files: DWARF (uprobe
+			 * args, source lines) and user symbols */
+			if (!*optarg)
+				usage_error("--debuginfo: expected DIR[:DIR...]");
+			std_dwarf_add_debuginfo(optarg);
+			usyms_set_debuginfo(optarg);
+			a->debuginfo = true;
+			break;
 		case OPT_VERIFY_LLVM_IR:
 			a->verify_ir = true;
 			break;
@@ -769,7 +786,8 @@ int main(int argc, char **argv)
 	};
 	/* A cached object skips codegen (and LLVM) altogether. */
 	bool use_cache = !a.no_cache && !a.dump_ir && !a.dump_ir_opt && !a.emit_llvm &&
-			 !res.no_cache && !a.verify_ir && !stdlib_traceable_functions;
+			 !res.no_cache && !a.verify_ir && !stdlib_traceable_functions &&
+			 !a.debuginfo;
 	uint64_t key = 0;
 	uint32_t scratch_size = 0;
 	bool cached = false;

@@ -13,10 +13,10 @@
  * any other (frames in other files stay addresses).
  *
  * Files are found by build id: first the debug file
- * /usr/lib/debug/.build-id/NN/REST.debug, then the files of the memory maps
- * already kept and hawk's own, then, once, every ELF file in the folders of
- * $PATH and the standard library folders. Build ids are compared as the
- * kernel stores them: 20 bytes, zero-padded.
+ * /usr/lib/debug/.build-id/NN/REST.debug (or under a --debuginfo folder), then the files of the
+ * memory maps already kept and hawk's own, then, once, every ELF file in the folders of $PATH and
+ * the standard library folders. Build ids are compared as the kernel stores them: 20 bytes,
+ * zero-padded.
  */
 #define _GNU_SOURCE
 #include "usyms.h"
@@ -183,8 +183,7 @@ static const char *find_build_id(const char *hex)
 	for (int pass = 0; pass < 2; pass++) {
 		const char *h = pass ? trimmed : hex;
 
-		snprintf(debug, sizeof(debug), "/usr/lib/debug/.build-id/%.2s/%s.debug", h, h + 2);
-		if (!access(debug, R_OK)) {
+		if (usyms_build_id_debug_file(h, debug, sizeof(debug))) {
 			index_file(debug, NULL);
 			if ((path = find_indexed(hex)))
 				return path;

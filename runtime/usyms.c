@@ -298,9 +298,59 @@ void usyms_free_syms(struct usym *syms, int n)
 	free(syms);
 }
 
+/* Where separate debug files are looked for: the --debuginfo folders (in
+ * order; a relative one is relative to the binary's folder), then the
+ * system's /usr/lib/debug. */
+static char **debug_dirs;
+static int ndebug_dirs;
+
+void usyms_set_debuginfo(const char *path)
+{
+	char *copy = strdup(path ? path : ""), *save = NULL, *d;
+	char *s = copy;
+
+	if (s && (*s == '+' || *s == '-'))
+		s++; /* libdwfl's CRC switch: debug links are always CRC-checked here */
+	for (d = s ? strtok_r(s, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
+		char **n = realloc(debug_dirs, sizeof(*n) * (size_t)(ndebug_dirs + 1));
+
+		if (!n)
+			break;
+		debug_dirs = n;
+		debug_dirs[ndebug_dirs] = strdup(d);
+		if (debug_dirs[ndebug_dirs])
+			ndebug_dirs++;
+	}
+	free(copy);
+}
+
+/* The i-th root for build-id debug files (absolute folders only), or NULL
+ * after the last. */
+static const char *build_id_root(int i)
+{
+	for (int j = 0; j < ndebug_dirs; j++)
+		if (debug_dirs[j][0] == '/' && i-- == 0)
+			return debug_dirs[j];
+	return i == 0 ? "/usr/lib/debug" : NULL;
+}
+
+bool usyms_build_id_debug_file(const char *hex, char *out, size_t len)
+{
+	const char *root;
+
+	for (int i = 0; (root = build_id_root(i)); i++) {
+		snprintf(out, len, "%s/.build-id/%.2s/%s.debug", root, hex, hex + 2);
+		if (!access(out, R_OK))
+			return true;
+	}
+	return false;
+}
+
 /* The debug file a .gnu_debuglink section names (NAME and the CRC of the
  * file), searched where gdb looks: beside the binary, in its .debug folder,
- * and under /usr/lib/debug with the binary's folder. An open fd, or -1. */
+ * under each --debuginfo folder (an absolute one with the binary's folder
+ * too) and under /usr/lib/debug with the binary's folder. An open fd, or
+ * -1. */
 static int open_debuglink(Elf *elf, const char *bin)
 {
 	char dir[PATH_MAX], path[2 * PATH_MAX + 32];
@@ -325,15 +375,27 @@ static int open_debuglink(Elf *elf, const char *bin)
 	if (!slash)
 		return -1;
 	*slash = '\0';
-	for (int i = 0; i < 3; i++) {
+	/* beside it, its .debug folder, each --debuginfo folder (an absolute
+	 * one also with the binary's folder below it), /usr/lib/debug/DIR */
+	for (int i = 0; i < 3 + 2 * ndebug_dirs; i++) {
+		const char *u = i >= 2 && i - 2 < 2 * ndebug_dirs ? debug_dirs[(i - 2) / 2] : NULL;
+		bool below = i % 2 == 1; /* u, then u with the binary's folder */
 		int fd;
 
 		if (i == 0)
 			snprintf(path, sizeof(path), "%s/%s", dir, name);
 		else if (i == 1)
 			snprintf(path, sizeof(path), "%s/.debug/%s", dir, name);
-		else
+		else if (!u)
 			snprintf(path, sizeof(path), "/usr/lib/debug%s/%s", dir, name);
+		else if (u[0] != '/' && !below)
+			snprintf(path, sizeof(path), "%s/%s/%s", dir, u, name);
+		else if (u[0] != '/')
+			continue;
+		else if (!below)
+			snprintf(path, sizeof(path), "%s/%s", u, name);
+		else
+			snprintf(path, sizeof(path), "%s%s/%s", u, dir, name);
 		if (!strcmp(path, bin))
 			continue;
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -356,10 +418,8 @@ static void load_debug_syms(Elf *elf, struct usym_elf *e)
 	int fd = -1, cap = 0;
 	Elf *d;
 
-	if (build_id(elf, id, sizeof(id))) {
-		snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%.2s/%s.debug", id, id + 2);
+	if (build_id(elf, id, sizeof(id)) && usyms_build_id_debug_file(id, path, sizeof(path)))
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-	}
 	if (fd < 0)
 		fd = open_debuglink(elf, e->path);
 	if (fd < 0)

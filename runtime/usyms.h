@@ -88,6 +88,15 @@ struct usym_vma {
 void usyms_keep_maps(int pid, const struct usym_vma *v, int n);
 /* Calls fn once for each file of each kept memory map. */
 void usyms_each_mapped_file(void (*fn)(const char *path, void *arg), void *arg);
+/* --debuginfo DIR[:DIR...] (repeatable): more folders for separate debug
+ * files, searched before /usr/lib/debug: DIR/.build-id/NN/REST.debug for
+ * an absolute DIR, and a .gnu_debuglink's NAME in DIR and DIR/BINDIR (a
+ * relative DIR is relative to the binary's folder). A leading '+' or '-'
+ * (libdwfl's CRC switch) is skipped: debug links are always CRC-checked. */
+void usyms_set_debuginfo(const char *path);
+/* The first readable ROOT/.build-id/NN/REST.debug for build id hex, over
+ * the absolute --debuginfo folders and /usr/lib/debug. */
+bool usyms_build_id_debug_file(const char *hex, char *out, size_t len);
 /* The build id (NT_GNU_BUILD_ID) of the ELF file at path as hex. */
 bool usyms_file_build_id(const char *path, char *hex, size_t len);
 /* The executable PT_LOAD segment holding file offset off: its file offset

@@ -20,6 +20,7 @@
  * registers or the stack as the ABI says (left out too), and a struct
  * returned in memory takes di first for its hidden pointer.
  */
+#define _GNU_SOURCE /* asprintf */
 #include "dwarf.h"
 #include "../lang/arena.h"
 #include "../lang/types.h"
@@ -83,6 +84,27 @@ static struct dwfile *dw_open(const char *path)
 	f->next = files;
 	files = f;
 	return f;
+}
+
+void std_dwarf_add_debuginfo(const char *path)
+{
+	static char *dirs; /* the folders given so far, in order */
+	static char crc;   /* '+' or '-' when one of them started with it */
+	char *d = NULL, *p = NULL;
+
+	if (*path == '+' || *path == '-')
+		crc = *path++;
+	if (asprintf(&d, "%s%s%s", dirs ? dirs : "", dirs ? ":" : "", path) < 0)
+		return;
+	/* libdwfl's default, ":.debug:/usr/lib/debug", stays at the end */
+	if (asprintf(&p, "%.*s%s::.debug:/usr/lib/debug", crc ? 1 : 0, &crc, d) < 0) {
+		free(d);
+		return;
+	}
+	free(dirs);
+	free(debuginfo_path);
+	dirs = d;
+	debuginfo_path = p;
 }
 
 bool std_dwarf_available(const char *path)

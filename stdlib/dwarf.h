@@ -45,6 +45,11 @@ struct dwarf_func {
 
 /* Does the binary at `path` have DWARF debug info? */
 bool std_dwarf_available(const char *path);
+/* --debuginfo (repeatable): folders searched for separate debug info
+ * before libdwfl's default ones (the binary's folder, .debug,
+ * /usr/lib/debug), in libdwfl's syntax: DIR[:DIR...], a relative DIR
+ * relative to the binary's folder, a leading '+' for CRC checks. */
+void std_dwarf_add_debuginfo(const char *path);
 
 /* The function at ELF address `vaddr` (else the one called `name`) of the
  * binary, its types converted into arena `a` (user-space pointers). Returns

@@ -54,6 +54,10 @@ _hawk()
 		COMPREPLY=($(compgen -W "$(ls /proc 2>/dev/null | grep '^[0-9]')" -- "$cur"))
 		return
 		;;
+	--debuginfo)
+		COMPREPLY=($(compgen -d -- "$cur"))
+		return
+		;;
 	-c | --cmd)
 		COMPREPLY=($(compgen -c -- "$cur"))
 		return
@@ -79,7 +83,7 @@ _hawk()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-e -h --help -V --version -v --verbose -q --quiet
 			-l --list --info -p --pid -c --cmd -o --output -f -B -k --warnings
-			--no-warnings --no-cache --unsafe --dry-run --test --fmt
+			--no-warnings --no-cache --unsafe --debuginfo --dry-run --test --fmt
 			--probe-filter --mode --traceable-functions -I --include --no-feature
 			--usdt-file-activation
 			-d --debug --emit-elf --emit-llvm --verify-llvm-ir" -- "$cur"))

@@ -498,8 +498,9 @@ static int args_check(struct sema *s, struct res_probe *p, struct ast_node *n)
 	if (u->status == -ENODATA) {
 		sema_error(s, n->loc, "'args' in %s needs debug info, and '%s' has no DWARF",
 			   p->spec, d->target);
-		sema_hint(s, "build it with -g, or install its debug info (a -dbg or -dbgsym "
-			     "package); arg0..argN read the registers without it");
+		sema_hint(s, "build it with -g, install its debug info (a -dbg or -dbgsym "
+			     "package) or name the folder of its debug file with --debuginfo; "
+			     "arg0..argN read the registers without it");
 		return -1;
 	}
 	if (u->status) {
