@@ -127,8 +127,7 @@ static void test_void_and_variadic(void)
 		     "    int retval\n");
 	free(s);
 	/* no parameters and void: nothing */
-	s = std_btf_proto_lines(p, proto(btf__add_func_proto(btf, 0)), NULL, 0,
-				STD_BTF_LINES_FUNC);
+	s = std_btf_proto_lines(p, proto(btf__add_func_proto(btf, 0)), NULL, 0, STD_BTF_LINES_FUNC);
 	CHECK_STR(s, "");
 	free(s);
 	std_btf_printer_free(p);
