@@ -50,8 +50,8 @@ enum std_btf_lines {
 
 /* -lv: prototypes printed as bpftrace prints them. One printer serves one
  * BTF (split or not) for a whole listing: making one walks every type of the
- * BTF, too slow to repeat per function. Like bpftrace's, a printer calls a
- * second, different type of a name it has printed "NAME___2". */
+ * BTF, too slow to repeat per function. The "NAME___2" libbpf's dump gives a
+ * second, different type of a name it printed before is printed "NAME". */
 struct std_btf_printer;
 struct std_btf_printer *std_btf_printer_new(const struct btf *btf);
 void std_btf_printer_free(struct std_btf_printer *p);
