@@ -39,6 +39,32 @@ struct hk_type *std_btf_ctx_args(struct sema *s, const struct btf *btf,
 				 const struct btf_type *types, const struct btf_type *names,
 				 int skip, const char *name);
 
+/* What std_btf_proto_lines() prints for a FUNC_PROTO. */
+enum std_btf_lines {
+	STD_BTF_LINES_PARAMS, /* "TYPE NAME" per parameter (raw tracepoints) */
+	STD_BTF_LINES_FUNC,   /* the same, then "TYPE retval" unless it returns void (fentry) */
+	STD_BTF_LINES_ARGN,   /* "TYPE argN" per parameter, floating-point ones left out: the
+			       * registers arg0.. of a kprobe */
+	STD_BTF_LINES_RETVAL, /* only "TYPE retval", or "void" (kretprobe) */
+};
+
+/* -lv: prototypes printed as bpftrace prints them. One printer serves one
+ * BTF (split or not) for a whole listing: making one walks every type of the
+ * BTF, too slow to repeat per function. The "NAME___2" libbpf's dump gives a
+ * second, different type of a name it printed before is printed "NAME". */
+struct std_btf_printer;
+struct std_btf_printer *std_btf_printer_new(const struct btf *btf);
+void std_btf_printer_free(struct std_btf_printer *p);
+
+/* The prototype `proto` (a FUNC_PROTO of the printer's BTF), one line per
+ * item, each indented four spaces: the type as C writes it without a name
+ * ("struct file *", "void (*)(int)"), a space, the name. Parameters are taken
+ * from index `skip` on and named after those of FUNC_PROTO `names` (the same
+ * count; NULL or an unnamed one: "argN", N counted from `skip`). Returns a
+ * malloc'd string ("" for no lines), or NULL when out of memory. */
+char *std_btf_proto_lines(struct std_btf_printer *p, const struct btf_type *proto,
+			  const struct btf_type *names, int skip, enum std_btf_lines how);
+
 /* Releases the loaded BTF (tests, leak checkers). */
 void std_btf_free(void);
 

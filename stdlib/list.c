@@ -29,6 +29,7 @@
 
 struct list_entry {
 	char *name, *detail;
+	size_t seq; /* the order added: of one name, the first added is printed */
 };
 
 struct probe_list {
@@ -114,13 +115,19 @@ void probe_list_add(struct probe_list *l, const char *name, const char *detail)
 	}
 	l->v[l->n].name = strdup(name);
 	l->v[l->n].detail = detail && l->verbose ? strdup(detail) : NULL;
+	l->v[l->n].seq = l->n;
 	if (l->v[l->n].name)
 		l->n++;
 }
 
 static int cmp_entry(const void *a, const void *b)
 {
-	return strcmp(((const struct list_entry *)a)->name, ((const struct list_entry *)b)->name);
+	const struct list_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	/* -lv: a static function's name can repeat with another prototype in
+	 * the BTF; the first (the one fentry attaches to) is printed */
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 static void print_btf_vprintf(void *ctx, const char *fmt, va_list ap)

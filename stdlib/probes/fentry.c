@@ -333,17 +333,21 @@ static int fentry_attach(struct rt *rt, struct res_probe *p, struct bpf_program 
 }
 
 /* -l: the traceable functions of one BTF (a module's own for split BTF), as
- * "KIND:MODULE:FUNC" ("fentry:vmlinux:vfs_read"). */
+ * "KIND:MODULE:FUNC" ("fentry:vmlinux:vfs_read"); -lv adds the prototype,
+ * "    struct file * file" per parameter and "    ssize_t retval" (bpftrace
+ * prints the return type for fentry too). */
 static void list_btf(struct probe_list *l, const char *kind, const struct btf *btf,
 		     const char *module, const char *fpat)
 {
 	uint32_t i, n = btf__type_cnt(btf);
 	uint32_t first = strcmp(module, "vmlinux") ? btf__type_cnt(btf__base_btf(btf)) : 1;
+	struct std_btf_printer *pr = probe_list_verbose(l) ? std_btf_printer_new(btf) : NULL;
 	char name[512];
 
 	for (i = first; i < n; i++) {
 		const struct btf_type *t = btf__type_by_id(btf, i), *proto;
 		const char *nm;
+		char *detail;
 
 		if (!t || !btf_is_func(t))
 			continue;
@@ -353,9 +357,13 @@ static void list_btf(struct probe_list *l, const char *kind, const struct btf *b
 		    (btf_vlen(proto) && !btf_params(proto)[btf_vlen(proto) - 1].type))
 			continue;
 		snprintf(name, sizeof(name), "%s:%s:%s", kind, module, nm);
-		if ((fpat ? !fnmatch(fpat, nm, 0) : probe_list_match(l, name)) && traceable(nm))
-			probe_list_add(l, name, NULL);
+		if ((fpat ? fnmatch(fpat, nm, 0) : !probe_list_match(l, name)) || !traceable(nm))
+			continue;
+		detail = pr ? std_btf_proto_lines(pr, proto, proto, 0, STD_BTF_LINES_FUNC) : NULL;
+		probe_list_add(l, name, detail);
+		free(detail);
 	}
+	std_btf_printer_free(pr);
 }
 
 /* fentry:vmlinux:FUNC and fentry:MODULE:FUNC for the functions of the

@@ -11,9 +11,11 @@
  * --dry-run loads the programs without attaching them.
  */
 #include "ptregs.h"
+#include "../btf.h"
 #include "../../lang/diag.h"
 #include "../../runtime/rt.h"
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -280,16 +282,148 @@ static int kp_attach(struct rt *rt, struct res_probe *p, struct bpf_program *pro
 	return 0;
 }
 
+/* -lv: the prototypes of the listed functions from BTF, one per BTF (the
+ * kernel's, or a module's split BTF) read the first time a function of it is
+ * listed: its printer and its FUNCs sorted by name. */
+struct kp_func {
+	const char *name;
+	uint32_t id;
+};
+
+struct kp_btf {
+	char *mod;	 /* "" for vmlinux */
+	struct btf *own; /* a module's BTF (freed), NULL for vmlinux */
+	const struct btf *btf;
+	struct std_btf_printer *pr;
+	struct kp_func *funcs;
+	size_t n;
+};
+
+static int cmp_kp_func(const void *a, const void *b)
+{
+	const struct kp_func *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	/* a static function's name can repeat: the first is the one found */
+	return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+static void kp_btf_index(struct kp_btf *b)
+{
+	uint32_t n = btf__type_cnt(b->btf);
+	uint32_t first = b->own ? btf__type_cnt(btf__base_btf(b->btf)) : 1;
+	size_t cap = 0;
+
+	for (uint32_t i = first; i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(b->btf, i);
+
+		if (!t || !btf_is_func(t))
+			continue;
+		if (b->n == cap) {
+			struct kp_func *f;
+
+			cap = cap ? cap * 2 : 4096;
+			if (!(f = realloc(b->funcs, cap * sizeof(*f))))
+				return;
+			b->funcs = f;
+		}
+		b->funcs[b->n++] = (struct kp_func){btf__name_by_offset(b->btf, t->name_off), i};
+	}
+	if (b->n)
+		qsort(b->funcs, b->n, sizeof(*b->funcs), cmp_kp_func);
+}
+
+/* The BTF of module `mod` ("" for vmlinux), opened once per listing; NULL
+ * when it has none. */
+static struct kp_btf *kp_btf_of(struct kp_btf **v, size_t *n, const char *mod)
+{
+	const struct btf *vmlinux = std_btf_vmlinux();
+	struct kp_btf *b;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*v)[i].mod, mod))
+			return (*v)[i].btf ? &(*v)[i] : NULL;
+	if (!(b = realloc(*v, (*n + 1) * sizeof(*b))))
+		return NULL;
+	*v = b;
+	b = &(*v)[(*n)++];
+	memset(b, 0, sizeof(*b));
+	b->mod = strdup(mod);
+	if (!vmlinux || !b->mod)
+		return NULL;
+	if (*mod) {
+		char path[512];
+
+		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", mod);
+		if (!(b->own = btf__parse_split(path, (struct btf *)vmlinux)))
+			return NULL;
+	}
+	b->btf = b->own ? b->own : vmlinux;
+	if (!(b->pr = std_btf_printer_new(b->btf))) {
+		b->btf = NULL;
+		return NULL;
+	}
+	kp_btf_index(b);
+	return b;
+}
+
+static void kp_btf_free(struct kp_btf *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		std_btf_printer_free(v[i].pr);
+		btf__free(v[i].own);
+		free(v[i].funcs);
+		free(v[i].mod);
+	}
+	free(v);
+}
+
+/* The -lv lines of kprobe (arguments as arg0..) or kretprobe (retval) `fn`
+ * of module `mod`, or NULL when its BTF has no such function. */
+static char *kp_proto_lines(struct kp_btf **v, size_t *n, const char *mod, const char *fn, bool ret)
+{
+	struct kp_btf *b = kp_btf_of(v, n, mod);
+	struct kp_func *f;
+	const struct btf_type *proto;
+	size_t lo = 0, hi;
+
+	if (!b || !b->n)
+		return NULL;
+	/* the first of the name (the lowest id) */
+	hi = b->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(b->funcs[mid].name, fn) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	f = lo < b->n && !strcmp(b->funcs[lo].name, fn) ? &b->funcs[lo] : NULL;
+	if (!f)
+		return NULL;
+	proto = btf__type_by_id(b->btf, btf__type_by_id(b->btf, f->id)->type);
+	if (!proto || !btf_is_func_proto(proto))
+		return NULL;
+	return std_btf_proto_lines(b->pr, proto, NULL, 0,
+				   ret ? STD_BTF_LINES_RETVAL : STD_BTF_LINES_ARGN);
+}
+
 /*
  * -l: the functions a kprobe pattern expands to (available_filter_functions,
  * else /proc/kallsyms), "kprobe:FUNC" or "kprobe:MODULE:FUNC"; nothing on a
  * kernel without kprobes. kretprobes are listed only when the pattern names
- * them.
+ * them. -lv adds, for the functions BTF knows, "    struct file * arg0"
+ * lines (kprobe) or "    ssize_t retval" ("    void", kretprobe), as
+ * bpftrace 0.24 on.
  */
 static void kp_list_kind(struct probe_list *l, const struct probe_ops *ops)
 {
 	const char *pat = probe_list_pattern(l);
 	bool named = probe_list_names(l, ops);
+	struct kp_btf *btfs = NULL;
+	size_t nbtfs = 0;
 	char name[512];
 
 	if (pat && strchr(pat, ':') ? !named : ops == &std_probe_kretprobe)
@@ -304,14 +438,22 @@ static void kp_list_kind(struct probe_list *l, const struct probe_ops *ops)
 	}
 	read_kfuncs();
 	for (int i = 0; i < nkfuncs; i++) {
+		char *detail = NULL;
+
 		if (*kfuncs[i].mod)
 			snprintf(name, sizeof(name), "%s:%s:%s", ops->name, kfuncs[i].mod,
 				 kfuncs[i].name);
 		else
 			snprintf(name, sizeof(name), "%s:%s", ops->name, kfuncs[i].name);
-		if (probe_list_match(l, name))
-			probe_list_add(l, name, NULL);
+		if (!probe_list_match(l, name))
+			continue;
+		if (probe_list_verbose(l))
+			detail = kp_proto_lines(&btfs, &nbtfs, kfuncs[i].mod, kfuncs[i].name,
+						ops == &std_probe_kretprobe);
+		probe_list_add(l, name, detail);
+		free(detail);
 	}
+	kp_btf_free(btfs, nbtfs);
 }
 
 static void kp_list(struct probe_list *l)

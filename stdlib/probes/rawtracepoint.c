@@ -290,56 +290,34 @@ static int rtp_attach(struct rt *rt, struct res_probe *p, struct bpf_program *pr
 	return 0;
 }
 
-static void rtp_print(void *ctx, const char *fmt, va_list ap)
-{
-	vfprintf(ctx, fmt, ap);
-}
-
 /* -lv: the arguments as named by __probestub_<event> (else argN), one per
- * line, "    struct task_struct * prev". */
-static char *rtp_fields(const struct btf *btf, const char *event, const struct btf_type *proto)
+ * line, "    struct task_struct * prev" (std_btf_proto_lines). */
+static char *rtp_fields(struct std_btf_printer *pr, const struct btf *btf, const char *event,
+			const struct btf_type *proto)
 {
 	static const char *const named[] = {"__probestub_%s", "__bpf_trace_%s"};
-	const struct btf_param *tp = btf_params(proto), *np = NULL;
-	char fname[300], *buf = NULL;
-	size_t len = 0;
-	struct btf_dump *d;
-	FILE *m;
+	const struct btf_type *np = NULL;
+	char fname[300];
 
 	for (size_t k = 0; k < sizeof(named) / sizeof(named[0]) && !np; k++) {
 		int32_t id;
-		const struct btf_type *f, *pr;
+		const struct btf_type *f, *fp;
 
 		snprintf(fname, sizeof(fname), named[k], event);
 		id = btf__find_by_name_kind(btf, fname, BTF_KIND_FUNC);
 		f = id > 0 ? btf__type_by_id(btf, (uint32_t)id) : NULL;
-		pr = f ? btf__type_by_id(btf, f->type) : NULL;
-		if (pr && btf_is_func_proto(pr) && btf_vlen(pr) == btf_vlen(proto))
-			np = btf_params(pr);
+		fp = f ? btf__type_by_id(btf, f->type) : NULL;
+		if (fp && btf_is_func_proto(fp) && btf_vlen(fp) == btf_vlen(proto))
+			np = fp;
 	}
-	if (!(m = open_memstream(&buf, &len)))
-		return NULL;
-	d = btf_dump__new(btf, rtp_print, m, NULL);
-	for (int i = 1; d && i < btf_vlen(proto); i++) {
-		const char *pn = np ? btf__name_by_offset(btf, np[i].name_off) : NULL;
-		char argn[16];
-		DECLARE_LIBBPF_OPTS(btf_dump_emit_type_decl_opts, o);
-
-		snprintf(argn, sizeof(argn), "arg%d", i - 1);
-		o.field_name = pn && *pn ? pn : argn;
-		fputs("    ", m);
-		btf_dump__emit_type_decl(d, tp[i].type, &o);
-		fputc('\n', m);
-	}
-	btf_dump__free(d);
-	fclose(m);
-	return buf;
+	return std_btf_proto_lines(pr, proto, np, 1, STD_BTF_LINES_PARAMS);
 }
 
 static void rtp_list_btf(struct probe_list *l, const struct btf *btf, const char *module)
 {
 	uint32_t n = btf__type_cnt(btf);
 	uint32_t first = strcmp(module, "vmlinux") ? btf__type_cnt(btf__base_btf(btf)) : 1;
+	struct std_btf_printer *pr = probe_list_verbose(l) ? std_btf_printer_new(btf) : NULL;
 	char full[512], short_name[512];
 
 	for (uint32_t i = first; i < n; i++) {
@@ -359,11 +337,12 @@ static void rtp_list_btf(struct probe_list *l, const struct btf *btf, const char
 		if (!probe_list_match(l, full) &&
 		    !(!strcmp(module, "vmlinux") && probe_list_match(l, short_name)))
 			continue;
-		if (probe_list_verbose(l))
-			detail = rtp_fields(btf, nm, proto);
+		if (pr)
+			detail = rtp_fields(pr, btf, nm, proto);
 		probe_list_add(l, full, detail);
 		free(detail);
 	}
+	std_btf_printer_free(pr);
 }
 
 /* -l: "rawtracepoint:vmlinux:sched_switch", and the events of modules. */
