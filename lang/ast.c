@@ -523,3 +523,35 @@ void ast_dump(const struct ast_node *n, char **buf, size_t *len)
 	dump(f, n);
 	fclose(f);
 }
+
+static struct ast_node *clone_list(struct arena *a, const struct ast_node *n)
+{
+	struct ast_node *head = NULL, **tail = &head;
+
+	for (; n; n = n->next) {
+		*tail = ast_clone(a, n);
+		tail = &(*tail)->next;
+	}
+	return head;
+}
+
+struct ast_node *ast_clone(struct arena *a, const struct ast_node *n)
+{
+	struct ast_node *c;
+
+	if (!n)
+		return NULL;
+	c = arena_alloc(a, sizeof(*c));
+	*c = *n;
+	c->next = NULL;
+	c->lhs = ast_clone(a, n->lhs);
+	c->rhs = ast_clone(a, n->rhs);
+	c->cond = ast_clone(a, n->cond);
+	c->then = ast_clone(a, n->then);
+	c->els = ast_clone(a, n->els);
+	c->pred = ast_clone(a, n->pred);
+	c->vtype = ast_clone(a, n->vtype);
+	c->body = clone_list(a, n->body);
+	c->params = clone_list(a, n->params);
+	return c;
+}

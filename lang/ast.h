@@ -142,6 +142,9 @@ struct ast_comment {
 struct ast_node *ast_new(struct arena *a, enum ast_kind kind, struct loc loc);
 /* Appends item to the list at *head (keeps source order); returns the head. */
 struct ast_node *ast_append(struct ast_node *head, struct ast_node *item);
+/* A deep copy of n and everything below it (not of the nodes after it in
+ * its list), in arena a (macro expansion, per-signature probe copies). */
+struct ast_node *ast_clone(struct arena *a, const struct ast_node *n);
 int ast_list_len(const struct ast_node *head);
 const char *ast_kind_name(enum ast_kind k);
 const char *ast_op_name(int op); /* "+", "<<", "&&" ... */

@@ -31,41 +31,6 @@ struct expander {
 	int serial; /* expansions so far: makes hygienic names unique */
 };
 
-static struct ast_node *clone(struct arena *a, const struct ast_node *n);
-
-static struct ast_node *clone_list(struct arena *a, const struct ast_node *n)
-{
-	struct ast_node *head = NULL, **tail = &head;
-
-	for (; n; n = n->next) {
-		*tail = clone(a, n);
-		tail = &(*tail)->next;
-	}
-	return head;
-}
-
-/* A deep copy of n (not of the nodes after it in its list). */
-static struct ast_node *clone(struct arena *a, const struct ast_node *n)
-{
-	struct ast_node *c;
-
-	if (!n)
-		return NULL;
-	c = arena_alloc(a, sizeof(*c));
-	*c = *n;
-	c->next = NULL;
-	c->lhs = clone(a, n->lhs);
-	c->rhs = clone(a, n->rhs);
-	c->cond = clone(a, n->cond);
-	c->then = clone(a, n->then);
-	c->els = clone(a, n->els);
-	c->pred = clone(a, n->pred);
-	c->vtype = clone(a, n->vtype);
-	c->body = clone_list(a, n->body);
-	c->params = clone_list(a, n->params);
-	return c;
-}
-
 static struct ast_node *find_macro(struct expander *x, const char *name)
 {
 	int i;
@@ -99,7 +64,7 @@ static void substitute(struct expander *x, struct subst *s, struct ast_node *n)
 				n->name = s->args[i]->name; /* the caller's map; keep our key */
 			} else if (n->kind == AST_IDENT) {
 				/* the caller's expression: its names are the caller's */
-				struct ast_node *next = n->next, *arg = clone(x->a, s->args[i]);
+				struct ast_node *next = n->next, *arg = ast_clone(x->a, s->args[i]);
 
 				arg->next = next;
 				*n = *arg;
@@ -164,7 +129,7 @@ static void expand_call(struct expander *x, struct ast_node *n, struct ast_node 
 	}
 	s.macro = m;
 	s.serial = ++x->serial;
-	body = clone(x->a, m->then);
+	body = ast_clone(x->a, m->then);
 	substitute(x, &s, body->body);
 	*n = *body;
 	n->next = next;

@@ -1989,39 +1989,6 @@ static void expand_probe(struct sema *s, struct ast_node *probe)
 	s->probe = NULL;
 }
 
-/* A deep copy of n (not of the nodes after it in its list). */
-static struct ast_node *clone(struct arena *a, const struct ast_node *n)
-{
-	struct ast_node *c, *head = NULL, **tail = &head;
-	const struct ast_node *it;
-
-	if (!n)
-		return NULL;
-	c = ARENA_NEW(a, struct ast_node);
-	*c = *n;
-	c->next = NULL;
-	c->lhs = clone(a, n->lhs);
-	c->rhs = clone(a, n->rhs);
-	c->cond = clone(a, n->cond);
-	c->then = clone(a, n->then);
-	c->els = clone(a, n->els);
-	c->pred = clone(a, n->pred);
-	c->vtype = clone(a, n->vtype);
-	for (it = n->body; it; it = it->next) {
-		*tail = clone(a, it);
-		tail = &(*tail)->next;
-	}
-	c->body = head;
-	head = NULL;
-	tail = &head;
-	for (it = n->params; it; it = it->next) {
-		*tail = clone(a, it);
-		tail = &(*tail)->next;
-	}
-	c->params = head;
-	return c;
-}
-
 /* Does the body checked for point a serve point b? */
 static bool same_body(struct sema *s, struct res_probe *a, struct res_probe *b)
 {
@@ -2080,8 +2047,8 @@ static struct ast_node *split_probe(struct sema *s, struct ast_node *probe)
 		if (g) {
 			part = ARENA_NEW(s->arena, struct ast_node);
 			*part = *probe; /* the same attach point list */
-			part->pred = clone(s->arena, probe->pred);
-			part->then = clone(s->arena, probe->then);
+			part->pred = ast_clone(s->arena, probe->pred);
+			part->then = ast_clone(s->arena, probe->then);
 			part->next = last->next;
 			last->next = part;
 			last = part;
