@@ -18,6 +18,8 @@
 #define _GNU_SOURCE /* asprintf */
 #include "cg_object.h"
 
+#include <dlfcn.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,8 @@
 #include <llvm-c/ErrorHandling.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/Transforms/PassBuilder.h>
+#include <llvm/Config/llvm-config.h> /* LLVM_VERSION_STRING (a C header) */
+#include <unistd.h>
 
 #define CG_TRIPLE "bpfel"
 /* v3: 32-bit ALU and JMP32 (kernel 5.1+); atomic fetch ops (5.12+) only when
@@ -53,10 +57,56 @@ static void llvm_fatal(const char *reason)
 	exit(1);
 }
 
+/* The directory of the running hawk binary into buf ("" if unknown). */
+static void self_dir(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
+
+	buf[n > 0 ? n : 0] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		buf[0] = '\0';
+}
+
+void cg_llvm_load(void)
+{
+	static bool loaded;
+	char dir[PATH_MAX], path[PATH_MAX + 64], err[PATH_MAX + 128] = "";
+	void *h = NULL;
+
+	/* linked (the unit tests), or loaded already */
+	if (loaded || &LLVMContextCreate)
+		return;
+	self_dir(dir, sizeof(dir));
+	/* beside the binary (the build tree), then where it is installed */
+	for (int i = 0; i < 3 && !h; i++) {
+		if (i == 0)
+			snprintf(path, sizeof(path), "%s/libhawk-llvm.so", dir);
+		else if (i == 1)
+			snprintf(path, sizeof(path), "%s/../lib/hawk/libhawk-llvm.so", dir);
+		else
+			snprintf(path, sizeof(path), "%s/libhawk-llvm.so", HAWK_LLVM_LIBDIR);
+		h = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+		if (!h && !err[0]) /* the first reason (dlerror's text is reused) */
+			snprintf(err, sizeof(err), "%s", dlerror());
+	}
+	if (!h) {
+		fprintf(stderr, "error: cannot load hawk's compiler (libhawk-llvm.so): %s\n", err);
+		fprintf(stderr, "note: it belongs beside the hawk binary or in %s\n",
+			HAWK_LLVM_LIBDIR);
+		exit(1);
+	}
+	loaded = true;
+}
+
 static void init_bpf_target(void)
 {
 	if (bpf_target_ready)
 		return;
+	cg_llvm_load();
 	LLVMInstallFatalErrorHandler(llvm_fatal);
 	LLVMInitializeBPFTargetInfo();
 	LLVMInitializeBPFTarget();
@@ -526,9 +576,8 @@ int cg_object_emit(struct cg_object *o, void **out, size_t *out_len, char **err)
 const char *cg_llvm_version(void)
 {
 	static char buf[32];
-	unsigned major, minor, patch;
-
-	LLVMGetVersion(&major, &minor, &patch);
-	snprintf(buf, sizeof(buf), "%u.%u.%u", major, minor, patch);
+	/* the headers' version: the static libraries are the same build, and
+	 * --info need not load them */
+	snprintf(buf, sizeof(buf), "%s", LLVM_VERSION_STRING);
 	return buf;
 }

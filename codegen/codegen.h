@@ -33,5 +33,9 @@ struct res_map *cg_scratch_resource(struct arena *a, struct resources *res, uint
 
 /* "19.1.7": the LLVM hawk was built with (--info). */
 const char *cg_llvm_version(void);
+/* Loads libhawk-llvm.so (LLVM, BPF target) unless LLVM is linked in: every
+ * LLVM call of hawk binds to it (weak references, lazy binding). Exits with
+ * an error when it cannot be found. Codegen calls it before any LLVM call. */
+void cg_llvm_load(void);
 
 #endif

@@ -669,7 +669,18 @@ int main(int argc, char **argv)
 	void *elf = NULL;
 	size_t elf_len = 0;
 	FILE *out = stdout;
-	int colour = diag_colour();
+	int colour;
+
+	/* hawk's calls into LLVM bind lazily, once libhawk-llvm.so is loaded
+	 * (cg_llvm_load); binding everything at start-up would bind them to
+	 * nothing: run again without it */
+	if (getenv("LD_BIND_NOW") && !getenv("HAWK_REEXEC")) {
+		unsetenv("LD_BIND_NOW");
+		setenv("HAWK_REEXEC", "1", 1);
+		execv("/proc/self/exe", argv);
+	}
+	unsetenv("HAWK_REEXEC");
+	colour = diag_colour();
 	int status = 1;
 	int file;
 
