@@ -2,11 +2,14 @@
 # Regenerates tools/link-order.txt: the functions hawk runs at start-up and
 # while compiling typical programs, in the order lld should lay them out.
 #
-# Why: LLVM is linked statically and its code (25 MB) is touched in small
-# scattered pieces (static constructors, the BPF backend); every page fault on
-# it maps a 64 KB fault-around window, so an unordered binary has most of its
-# text resident. Laying the functions that actually run next to each other
-# halves hawk's peak RSS (measured: 33 MB -> 17 MB for a BEGIN one-liner).
+# Why: LLVM (linked statically into libhawk-llvm.so, loaded to compile) is
+# touched in small scattered pieces (static constructors, the BPF backend);
+# every page fault on it maps a 64 KB fault-around window, so an unordered
+# library has most of its text resident. Laying the functions that actually
+# run next to each other halved hawk's peak RSS when compiling (measured with
+# LLVM still in the binary: 33 MB -> 17 MB for a BEGIN one-liner). The same
+# file orders both the hawk binary and libhawk-llvm.so. The programs below
+# are compiled only when the cache is cold: clear ~/.cache/hawk first.
 # Stale or missing names are harmless (lld ignores them), so the file only
 # needs regenerating after big changes: run this as root with a built hawk.
 set -euo pipefail
