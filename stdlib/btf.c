@@ -9,7 +9,9 @@
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,6 +35,32 @@ const struct btf *std_btf_vmlinux(void)
 	if (!vmlinux)
 		errno = load_err;
 	return vmlinux;
+}
+
+int std_btf_each_module(const char *pattern,
+			int (*fn)(const struct btf *btf, const char *module, void *arg), void *arg)
+{
+	const struct btf *vmlinux = std_btf_vmlinux();
+	DIR *d = vmlinux ? opendir("/sys/kernel/btf") : NULL;
+	struct dirent *e;
+	int sum = 0;
+
+	while (d && (e = readdir(d))) {
+		char path[512];
+		struct btf *mb;
+
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux") ||
+		    (pattern && fnmatch(pattern, e->d_name, 0)))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", e->d_name);
+		if (!(mb = btf__parse_split(path, (struct btf *)vmlinux)))
+			continue;
+		sum += fn(mb, e->d_name, arg);
+		btf__free(mb);
+	}
+	if (d)
+		closedir(d);
+	return sum;
 }
 
 void std_btf_free(void)

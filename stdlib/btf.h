@@ -14,6 +14,13 @@ struct btf;
 /* The kernel's BTF, or NULL (errno set) when it cannot be loaded. */
 const struct btf *std_btf_vmlinux(void);
 
+/* Calls fn(btf, module, arg) for the BTF of each kernel module in
+ * /sys/kernel/btf whose name matches the fnmatch() pattern (NULL: every
+ * module), split from vmlinux's and freed after the call; a module whose BTF
+ * cannot be read is skipped. Returns the sum of what fn returned. */
+int std_btf_each_module(const char *pattern,
+			int (*fn)(const struct btf *btf, const char *module, void *arg), void *arg);
+
 /* Byte offset and size of a member of `struct struct_name`. member_path may
  * name nested members with dots ("se.vruntime"); members of anonymous
  * structs and unions are found as if they were direct members. Returns 0, or

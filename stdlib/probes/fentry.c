@@ -21,7 +21,6 @@
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <linux/bpf.h>
@@ -173,6 +172,22 @@ static int scan_btf(struct sema *s, struct ast_node *ap, const struct probe_ops 
 	return added;
 }
 
+/* scan_btf over one module's BTF, for std_btf_each_module. */
+struct scan_arg {
+	struct sema *s;
+	struct ast_node *ap;
+	const struct probe_ops *ops;
+	const char *fn;
+};
+
+static int scan_module(const struct btf *btf, const char *module, void *arg)
+{
+	struct scan_arg *a = arg;
+
+	return scan_btf(a->s, a->ap, a->ops, btf, arena_strdup(a->s->arena, module), a->fn, NULL,
+			NULL, NULL);
+}
+
 static int fentry_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 			      const struct probe_ops *ops)
 {
@@ -211,26 +226,9 @@ static int fentry_expand_kind(struct sema *s, struct ast_node *ap, const char *s
 	if (!*module || !fnmatch(module, "vmlinux", 0))
 		matched += scan_btf(s, ap, ops, vmlinux, NULL, fn, &names, &nnames, &cap);
 	if (*module && strcmp(module, "vmlinux")) {
-		DIR *d = opendir("/sys/kernel/btf");
-		struct dirent *e;
+		struct scan_arg sa = {s, ap, ops, fn};
 
-		while (d && (e = readdir(d))) {
-			char path[512];
-			struct btf *mb;
-
-			if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux") ||
-			    fnmatch(module, e->d_name, 0))
-				continue;
-			snprintf(path, sizeof(path), "/sys/kernel/btf/%s", e->d_name);
-			mb = btf__parse_split(path, (struct btf *)vmlinux);
-			if (!mb)
-				continue;
-			matched += scan_btf(s, ap, ops, mb, arena_strdup(s->arena, e->d_name), fn,
-					    NULL, NULL, NULL);
-			btf__free(mb);
-		}
-		if (d)
-			closedir(d);
+		matched += std_btf_each_module(module, scan_module, &sa);
 	}
 	if (!matched) {
 		const char *sug = names && !strpbrk(fn, "*?[") ? diag_suggest(fn, names) : NULL;
@@ -366,6 +364,20 @@ static void list_btf(struct probe_list *l, const char *kind, const struct btf *b
 	std_btf_printer_free(pr);
 }
 
+/* list_btf over one module's BTF, for std_btf_each_module. */
+struct list_arg {
+	struct probe_list *l;
+	const char *kind, *fpat;
+};
+
+static int list_module(const struct btf *btf, const char *module, void *arg)
+{
+	struct list_arg *a = arg;
+
+	list_btf(a->l, a->kind, btf, module, a->fpat);
+	return 0;
+}
+
 /* fentry:vmlinux:FUNC and fentry:MODULE:FUNC for the functions of the
  * kernel's and its modules' BTF ("fentry:FUNC" patterns match the functions
  * of every one); fexit only when the pattern names it. */
@@ -374,8 +386,7 @@ static void fentry_list_kind(struct probe_list *l, const struct probe_ops *ops)
 	const char *pat = probe_list_pattern(l), *mod = NULL, *end, *fpat = NULL;
 	const struct btf *vmlinux = std_btf_vmlinux();
 	char module[256] = "*";
-	struct dirent *e;
-	DIR *d;
+	struct list_arg la;
 
 	if (pat && strchr(pat, ':') ? !probe_list_names(l, ops) : ops == &std_probe_fexit)
 		return;
@@ -391,23 +402,10 @@ static void fentry_list_kind(struct probe_list *l, const struct probe_ops *ops)
 	}
 	if (!fnmatch(module, "vmlinux", 0))
 		list_btf(l, ops->name, vmlinux, "vmlinux", fpat);
-	d = opendir("/sys/kernel/btf");
-	while (d && (e = readdir(d))) {
-		char path[512];
-		struct btf *mb;
-
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux") ||
-		    fnmatch(module, e->d_name, 0))
-			continue;
-		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", e->d_name);
-		mb = btf__parse_split(path, (struct btf *)vmlinux);
-		if (!mb)
-			continue;
-		list_btf(l, ops->name, mb, e->d_name, fpat);
-		btf__free(mb);
-	}
-	if (d)
-		closedir(d);
+	la.l = l;
+	la.kind = ops->name;
+	la.fpat = fpat;
+	std_btf_each_module(module, list_module, &la);
 }
 
 static void fentry_list(struct probe_list *l)

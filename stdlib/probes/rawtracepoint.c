@@ -19,7 +19,6 @@
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <fnmatch.h>
@@ -144,6 +143,21 @@ static int scan_btf(struct sema *s, struct ast_node *ap, const struct btf *btf, 
 	return added;
 }
 
+/* scan_btf over one module's BTF, for std_btf_each_module. */
+struct scan_arg {
+	struct sema *s;
+	struct ast_node *ap;
+	const char *event;
+};
+
+static int scan_module(const struct btf *btf, const char *module, void *arg)
+{
+	struct scan_arg *a = arg;
+
+	return scan_btf(a->s, a->ap, btf, arena_strdup(a->s->arena, module), a->event, NULL, NULL,
+			NULL);
+}
+
 static int rtp_expand(struct sema *s, struct ast_node *ap, const char *spec)
 {
 	const char *rest = strchr(spec, ':'), *colon, *event;
@@ -182,26 +196,9 @@ static int rtp_expand(struct sema *s, struct ast_node *ap, const char *spec)
 	if (!*module || !fnmatch(module, "vmlinux", 0))
 		matched += scan_btf(s, ap, vmlinux, NULL, event, &names, &nnames, &cap);
 	if (*module && strcmp(module, "vmlinux")) {
-		DIR *d = opendir("/sys/kernel/btf");
-		struct dirent *e;
+		struct scan_arg sa = {s, ap, event};
 
-		while (d && (e = readdir(d))) {
-			char path[512];
-			struct btf *mb;
-
-			if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux") ||
-			    fnmatch(module, e->d_name, 0))
-				continue;
-			snprintf(path, sizeof(path), "/sys/kernel/btf/%s", e->d_name);
-			mb = btf__parse_split(path, (struct btf *)vmlinux);
-			if (!mb)
-				continue;
-			matched += scan_btf(s, ap, mb, arena_strdup(s->arena, e->d_name), event,
-					    NULL, NULL, NULL);
-			btf__free(mb);
-		}
-		if (d)
-			closedir(d);
+		matched += std_btf_each_module(module, scan_module, &sa);
 	}
 	if (!matched) {
 		const char *sug = names ? diag_suggest(event, names) : NULL;
@@ -345,31 +342,21 @@ static void rtp_list_btf(struct probe_list *l, const struct btf *btf, const char
 	std_btf_printer_free(pr);
 }
 
+static int list_module(const struct btf *btf, const char *module, void *l)
+{
+	rtp_list_btf(l, btf, module);
+	return 0;
+}
+
 /* -l: "rawtracepoint:vmlinux:sched_switch", and the events of modules. */
 static void rtp_list(struct probe_list *l)
 {
 	const struct btf *vmlinux = std_btf_vmlinux();
-	DIR *d;
-	struct dirent *e;
 
 	if (!vmlinux)
 		return; /* no BTF: no raw tracepoints hawk can attach */
 	rtp_list_btf(l, vmlinux, "vmlinux");
-	d = opendir("/sys/kernel/btf");
-	while (d && (e = readdir(d))) {
-		char path[512];
-		struct btf *mb;
-
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux"))
-			continue;
-		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", e->d_name);
-		if (!(mb = btf__parse_split(path, (struct btf *)vmlinux)))
-			continue;
-		rtp_list_btf(l, mb, e->d_name);
-		btf__free(mb);
-	}
-	if (d)
-		closedir(d);
+	std_btf_each_module(NULL, list_module, l);
 }
 
 static const char *const rtp_aliases[] = {"rt", NULL};
