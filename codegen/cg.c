@@ -747,15 +747,13 @@ static LLVMValueRef cg_str_literal(struct cg *cg, const char *s, uint32_t len)
 	return p;
 }
 
-/* Compares two strings (up to the shorter buffer or a NUL): i64 <0, 0, >0. */
-static LLVMValueRef cg_strcmp(struct cg *cg, LLVMValueRef a, uint32_t asz, LLVMValueRef b,
-			      uint32_t bsz)
+LLVMValueRef cg_bytes_cmp(struct cg *cg, LLVMValueRef a, LLVMValueRef b, uint32_t n, bool nul_ends,
+			  LLVMValueRef *idx_out)
 {
-	uint32_t n = asz < bsz ? asz : bsz;
 	LLVMValueRef res = entry_alloca(cg, 8), idx = entry_alloca(cg, 8), i, ca, cb, g;
-	LLVMBasicBlockRef head = cg_block(cg, "scmp_head"), body = cg_block(cg, "scmp_body"),
-			  diff = cg_block(cg, "scmp_diff"), next = cg_block(cg, "scmp_next"),
-			  done = cg_block(cg, "scmp_done");
+	LLVMBasicBlockRef head = cg_block(cg, "cmp_head"), body = cg_block(cg, "cmp_body"),
+			  diff = cg_block(cg, "cmp_diff"), next = cg_block(cg, "cmp_next"),
+			  done = cg_block(cg, "cmp_done");
 
 	LLVMBuildStore(cg->b, cg_const(cg, 0), res);
 	LLVMBuildStore(cg->b, cg_const(cg, 0), idx);
@@ -775,9 +773,24 @@ static LLVMValueRef cg_strcmp(struct cg *cg, LLVMValueRef a, uint32_t asz, LLVMV
 	LLVMBuildBr(cg->b, done);
 	LLVMPositionBuilderAtEnd(cg->b, next);
 	LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, i, cg_const(cg, 1), ""), idx);
-	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, ca, cg_const(cg, 0), ""), done,
-			head);
+	if (nul_ends)
+		LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntEQ, ca, cg_const(cg, 0), ""),
+				done, head);
+	else
+		LLVMBuildBr(cg->b, head);
 	LLVMPositionBuilderAtEnd(cg->b, done);
+	if (idx_out)
+		*idx_out = idx;
+	return res;
+}
+
+/* Compares two strings (up to the shorter buffer or a NUL): i64 <0, 0, >0. */
+static LLVMValueRef cg_strcmp(struct cg *cg, LLVMValueRef a, uint32_t asz, LLVMValueRef b,
+			      uint32_t bsz)
+{
+	uint32_t n = asz < bsz ? asz : bsz;
+	LLVMValueRef idx, res = cg_bytes_cmp(cg, a, b, n, true, &idx);
+
 	if (asz != bsz) {
 		/* Equal over the shorter buffer: the longer one must end there. */
 		LLVMValueRef r = LLVMBuildLoad2(cg->b, cg->i64, res, ""), longer, c, fin;

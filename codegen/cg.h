@@ -103,6 +103,12 @@ const struct res_map *cg_internal_map(struct cg *cg, const char *name);
 /* A new basic block in the current function. */
 LLVMBasicBlockRef cg_block(struct cg *cg, const char *name);
 /* bpf_probe_read{,_str} choosing the helper by address space. */
+/* A loop comparing n bytes of a and b: returns an i64 slot holding the
+ * difference of the first bytes that differ (unsigned), else 0. With
+ * nul_ends, a NUL both share ends it (strings). *idx_out (if given): the slot
+ * of the index it stopped at (n when it compared every byte). */
+LLVMValueRef cg_bytes_cmp(struct cg *cg, LLVMValueRef a, LLVMValueRef b, uint32_t n, bool nul_ends,
+			  LLVMValueRef *idx_out);
 LLVMValueRef cg_probe_read(struct cg *cg, LLVMValueRef dst, LLVMValueRef size, LLVMValueRef src,
 			   enum ty_addrspace as, bool str);
 /* Error out of codegen with a located message (e.g. an unsupported case). */

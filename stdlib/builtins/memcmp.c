@@ -96,54 +96,17 @@ static LLVMValueRef operand(struct cg *cg, struct ast_node *a, uint64_t len)
 	return dst;
 }
 
-static LLVMValueRef byte_at(struct cg *cg, LLVMValueRef base, LLVMValueRef idx)
-{
-	LLVMValueRef g = LLVMBuildGEP2(cg->b, cg->i8, base, &idx, 1, "");
-
-	return LLVMBuildZExt(cg->b, LLVMBuildLoad2(cg->b, cg->i8, g, ""), cg->i64, "");
-}
-
 static LLVMValueRef memcmp_lower(struct cg *cg, struct ast_node *n)
 {
 	uint64_t len = (uint64_t)(uintptr_t)n->sema_data;
-	LLVMValueRef a, b, res, idx, i, ca, cb;
-	LLVMBasicBlockRef head, body, diff, next, done;
+	LLVMValueRef a, b;
 
 	if (!len)
 		return cg_const(cg, 0);
 	a = operand(cg, n->body, len);
 	b = operand(cg, n->body->next, len);
-	res = cg_alloc(cg, 8);
-	idx = cg_alloc(cg, 8);
-	LLVMBuildStore(cg->b, cg_const(cg, 0), res);
-	LLVMBuildStore(cg->b, cg_const(cg, 0), idx);
-	head = cg_block(cg, "memcmp_head");
-	body = cg_block(cg, "memcmp_body");
-	diff = cg_block(cg, "memcmp_diff");
-	next = cg_block(cg, "memcmp_next");
-	done = cg_block(cg, "memcmp_done");
-	LLVMBuildBr(cg->b, head);
-
-	LLVMPositionBuilderAtEnd(cg->b, head);
-	i = LLVMBuildLoad2(cg->b, cg->i64, idx, "");
-	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntULT, i, cg_const(cg, len), ""), body,
-			done);
-
-	LLVMPositionBuilderAtEnd(cg->b, body);
-	ca = byte_at(cg, a, i);
-	cb = byte_at(cg, b, i);
-	LLVMBuildCondBr(cg->b, LLVMBuildICmp(cg->b, LLVMIntNE, ca, cb, ""), diff, next);
-
-	LLVMPositionBuilderAtEnd(cg->b, diff);
-	LLVMBuildStore(cg->b, LLVMBuildSub(cg->b, ca, cb, ""), res);
-	LLVMBuildBr(cg->b, done);
-
-	LLVMPositionBuilderAtEnd(cg->b, next);
-	LLVMBuildStore(cg->b, LLVMBuildAdd(cg->b, i, cg_const(cg, 1), ""), idx);
-	LLVMBuildBr(cg->b, head);
-
-	LLVMPositionBuilderAtEnd(cg->b, done);
-	return LLVMBuildLoad2(cg->b, cg->i64, res, "");
+	return LLVMBuildLoad2(cg->b, cg->i64, cg_bytes_cmp(cg, a, b, (uint32_t)len, false, NULL),
+			      "");
 }
 
 const struct builtin_ops std_memcmp = {
