@@ -127,6 +127,27 @@ static const char **func_names(const struct usym_elf *e)
 	return names;
 }
 
+/* The binary a uprobe names (found as usyms_find_binary finds it; its path
+ * into path) and its symbols, or NULL after an error at the attach point. */
+static struct usym_elf *open_target(struct sema *s, struct ast_node *ap, const char *kind,
+				    const char *bin, char *path, size_t len)
+{
+	struct usym_elf *e;
+	int err = 0;
+
+	if (usyms_find_binary(bin, path, len)) {
+		sema_error(s, ap->loc,
+			   "%s target '%s' not found: no such file, program in $PATH or library",
+			   kind, bin);
+		return NULL;
+	}
+	e = usyms_elf(path, &err);
+	if (!e)
+		sema_error(s, ap->loc, "cannot read the symbols of '%s': %s", path,
+			   err == -ENOEXEC ? "not an ELF file" : strerror(-err));
+	return e;
+}
+
 /* BINARY@FILE:LINE[:COL]: `target` starts BINARY, `at` is its '@'. */
 static int up_expand_line(struct sema *s, struct ast_node *ap, const char *spec, const char *target,
 			  const char *at, bool ret)
@@ -173,19 +194,8 @@ static int up_expand_line(struct sema *s, struct ast_node *ap, const char *spec,
 	bin[at - target] = '\0';
 	memcpy(file, at + 1, (size_t)(fend - at - 1));
 	file[fend - at - 1] = '\0';
-	if (usyms_find_binary(bin, path, sizeof(path))) {
-		sema_error(s, ap->loc,
-			   "%s target '%s' not found: no such file, program in $PATH "
-			   "or library",
-			   kind, bin);
+	if (!(e = open_target(s, ap, kind, bin, path, sizeof(path))))
 		return -1;
-	}
-	e = usyms_elf(path, &rc);
-	if (!e) {
-		sema_error(s, ap->loc, "cannot read the symbols of '%s': %s", path,
-			   rc == -ENOEXEC ? "not an ELF file" : strerror(-rc));
-		return -1;
-	}
 	rc = std_dwarf_line_addr(path, file, (int)line, (int)col, &addr, err, sizeof(err));
 	if (rc) {
 		sema_error(s, ap->loc, "cannot place %s '%s': %s", kind, spec, err);
@@ -242,7 +252,6 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 	const struct usym *sym;
 	struct usym_elf *e;
 	uint64_t v;
-	int err = 0;
 	bool cpp = false; /* match demangled names ("..." or cpp:) */
 	size_t flen;
 	char *plus;
@@ -290,19 +299,8 @@ static int up_expand_kind(struct sema *s, struct ast_node *ap, const char *spec,
 			   kind, spec);
 		return -1;
 	}
-	if (usyms_find_binary(target, path, sizeof(path))) {
-		sema_error(s, ap->loc,
-			   "%s target '%s' not found: no such file, program in $PATH "
-			   "or library",
-			   kind, target);
+	if (!(e = open_target(s, ap, kind, target, path, sizeof(path))))
 		return -1;
-	}
-	e = usyms_elf(path, &err);
-	if (!e) {
-		sema_error(s, ap->loc, "cannot read the symbols of '%s': %s", path,
-			   err == -ENOEXEC ? "not an ELF file" : strerror(-err));
-		return -1;
-	}
 	if (cpp)
 		goto wildcard;
 
